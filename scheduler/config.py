@@ -193,9 +193,8 @@ class Channel(_Model):
 
     def hours(self, weekday: int) -> DayHours:
         """Opening hours on ``weekday`` (0 = Monday); closed when not listed."""
-        return self.opening_hours.get(
-            WEEKDAYS[weekday], DayHours(open_minute=0, close_minute=0)
-        )
+        hours = self.opening_hours.get(WEEKDAYS[weekday])  # type: ignore[call-overload]
+        return hours if hours is not None else DayHours(open_minute=0, close_minute=0)
 
 
 class BreakRule(_Model):
@@ -340,7 +339,11 @@ class Centre(_Model):
     @model_validator(mode="after")
     def _sites_known(self) -> Centre:
         for name, channel in self.channels.items():
-            if channel.site is not None and self.sites and channel.site not in self.sites:
+            if (
+                channel.site is not None
+                and self.sites
+                and channel.site not in self.sites
+            ):
                 raise ValueError(
                     f"channels.{name}.site {channel.site!r} is not one of the sites "
                     f"{self.sites}; add it to sites or fix the name"
@@ -423,7 +426,9 @@ def load_centre(path: str | Path | None = None) -> Centre:
     else:
         file = Path(path)
         if not file.is_file():
-            raise InvalidInputError(f"{file}: no such file; give the path of centre.toml")
+            raise InvalidInputError(
+                f"{file}: no such file; give the path of centre.toml"
+            )
         text = file.read_text(encoding="utf-8")
         source = str(file)
     try:

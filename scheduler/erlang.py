@@ -146,7 +146,8 @@ class StaffingTarget:
     def __post_init__(self) -> None:
         if not 0 <= self.service_level <= 1:
             raise ValueError(
-                f"service_level must be a fraction in [0, 1], got {self.service_level!r}"
+                "service_level must be a fraction in [0, 1], "
+                f"got {self.service_level!r}"
             )
         if not self.answer_within_s >= 0:
             raise ValueError(
@@ -248,7 +249,8 @@ def offered_load(
     interval_s : float
         Interval length in seconds.
     """
-    return np.asarray(contacts, dtype=np.float64) * np.asarray(aht_s) / interval_s
+    load: FloatArray = np.asarray(contacts, dtype=np.float64) * np.asarray(aht_s)
+    return load / interval_s
 
 
 def erlang_b_curve(load_erlangs: npt.ArrayLike, n_max: int) -> FloatArray:
@@ -382,9 +384,11 @@ def _erlang_a_curve(
     # Share of the answered waits that end within T (closed form, else quadrature).
     within = np.empty_like(a)
     t_s = float(answer_within_s)
-    within[closed] = 1.0 - special.gammainc(
-        a[closed] + 1, xc[closed] * np.exp(-theta * t_s)
-    ) / p_a1[closed]
+    within[closed] = (
+        1.0
+        - special.gammainc(a[closed] + 1, xc[closed] * np.exp(-theta * t_s))
+        / p_a1[closed]
+    )
     if (~closed).any():
         within[~closed] = _answered_within_by_quadrature(
             xc[~closed], a[~closed], log_s[~closed], theta, t_s
@@ -629,8 +633,8 @@ def required_agents(
     effective = load
     if isinstance(model, ConcurrentQueue):
         # Agent-equivalents when every agent holds a full set of chats.
-        effective = contacts_arr / interval_s / model.chats_per_second(
-            model.concurrency, aht
+        effective = (
+            contacts_arr / interval_s / model.chats_per_second(model.concurrency, aht)
         )
     # Search a window of headcounts per interval. Without abandonment, n <= load is
     # unstable and fails every target, so the window starts at floor(load) and the
@@ -652,7 +656,11 @@ def required_agents(
     while todo.size:
         grid = lo[todo, None] + np.arange(width)[None, :]
         curve = _curve_at(
-            model, contacts_arr[todo], aht[todo], interval_s, target.answer_within_s,
+            model,
+            contacts_arr[todo],
+            aht[todo],
+            interval_s,
+            target.answer_within_s,
             grid,
         )
         firsts = np.stack([_first_true(mask) for mask in _meets(curve, target)])
@@ -700,8 +708,10 @@ def _interpolated_requirement(
         at_k = np.take_along_axis(values, k[:, None], axis=1)[:, 0]
         before = np.take_along_axis(values, (k - 1)[:, None], axis=1)[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = (goal - before) / (at_k - before) if rising else (
-                (before - goal) / (before - at_k)
+            share = (
+                (goal - before) / (at_k - before)
+                if rising
+                else ((before - goal) / (before - at_k))
             )
         share = np.where(np.isfinite(share), np.clip(share, 0.0, 1.0), 1.0)
         crossing = np.where(first > 0, k - 1 + share, 0.0)

@@ -1,0 +1,142 @@
+"""Column names of the frames the scheduler reads and writes (DESIGN section 3).
+
+The forecast frame is the contract between ``forecasts/`` and ``scheduler/``: one row
+per channel and interval with ``channel, interval_start, contacts, aht_seconds``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scheduler.config import Centre
+from scheduler.exceptions import InvalidInputError
+
+CHANNEL = "channel"
+INTERVAL_START = "interval_start"
+CONTACTS = "contacts"
+AHT_SECONDS = "aht_seconds"
+FORECAST_COLUMNS = (CHANNEL, INTERVAL_START, CONTACTS, AHT_SECONDS)
+
+# Requirements frame (one row per interval and channel).
+OPEN = "open"
+MODEL = "model"
+WORKLOAD_ERLANGS = "workload_erlangs"
+NET_REQUIRED = "net_required"
+REQUIRED = "required"
+REQUIRED_FRACTIONAL = "required_fractional"
+SERVICE_LEVEL = "service_level"
+ASA_SECONDS = "asa_seconds"
+PROB_WAIT = "prob_wait"
+PROB_ABANDON = "prob_abandon"
+OCCUPANCY = "occupancy"
+REQUIREMENTS_COLUMNS = (
+    INTERVAL_START,
+    CHANNEL,
+    CONTACTS,
+    AHT_SECONDS,
+    OPEN,
+    MODEL,
+    WORKLOAD_ERLANGS,
+    NET_REQUIRED,
+    REQUIRED,
+    REQUIRED_FRACTIONAL,
+    SERVICE_LEVEL,
+    ASA_SECONDS,
+    PROB_WAIT,
+    PROB_ABANDON,
+    OCCUPANCY,
+)
+
+
+def validate_forecast(
+    forecast: pd.DataFrame, centre: Centre, source: str = "forecast"
+) -> pd.DataFrame:
+    """Check a forecast frame against the centre and return a clean, sorted copy.
+
+    Blank ``aht_seconds`` take the channel's ``default_aht_seconds``. Timestamps
+    without a zone are read as the centre's local time; timestamps with one are
+    converted to it.
+
+    Parameters
+    ----------
+    forecast : pandas.DataFrame
+        Columns ``channel, interval_start, contacts, aht_seconds`` (others kept).
+    centre : Centre
+        The centre whose channels and plan interval the forecast must match.
+    source : str
+        Name of the file or frame, for error messages.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the column, channel, row or timestamp at fault and how to fix it.
+    """
+    missing = [c for c in FORECAST_COLUMNS if c not in forecast.columns]
+    if missing:
+        raise InvalidInputError(
+            f"{source}: missing column(s) {', '.join(missing)}; a forecast has the "
+            f"columns {', '.join(FORECAST_COLUMNS)}"
+        )
+    frame = forecast.copy()
+    unknown = sorted(set(frame[CHANNEL].astype(str)) - set(centre.channels))
+    if unknown:
+        raise InvalidInputError(
+            f"{source}: channel(s) {', '.join(map(repr, unknown))} are not configured "
+            f"in the centre (configured: {', '.join(centre.channels)}); rename them or "
+            "add [channels.NAME] to centre.toml"
+        )
+    frame[CHANNEL] = frame[CHANNEL].astype(str)
+    stamps = pd.to_datetime(frame[INTERVAL_START])
+    if stamps.dt.tz is None:
+        stamps = stamps.dt.tz_localize(centre.zone, ambiguous="NaT", nonexistent="NaT")
+        bad = stamps.isna() & frame[INTERVAL_START].notna()
+        if bad.any():
+            where = frame.index[bad][0]
+            raise InvalidInputError(
+                f"{source}: row {where}: local time "
+                f"{forecast.loc[where, INTERVAL_START]}"
+                f" does not exist or is ambiguous in {centre.centre.time_zone} (clock "
+                "change); write the timestamp with its UTC offset, e.g. +03:00"
+            )
+    else:
+        stamps = stamps.dt.tz_convert(centre.zone)
+    frame[INTERVAL_START] = stamps
+    minute = stamps.dt.hour * 60 + stamps.dt.minute
+    misaligned = (minute % centre.interval_minutes != 0) | (stamps.dt.second != 0)
+    if misaligned.any():
+        where = frame.index[misaligned][0]
+        raise InvalidInputError(
+            f"{source}: row {where}: interval_start {stamps[where]} is not on the "
+            f"{centre.interval_minutes}-minute plan grid; aggregate the forecast to "
+            f"{centre.interval_minutes}-minute intervals first"
+        )
+    contacts = pd.to_numeric(frame[CONTACTS], errors="coerce")
+    bad_contacts = contacts.isna() | (contacts < 0)
+    if bad_contacts.any():
+        where = frame.index[bad_contacts][0]
+        raise InvalidInputError(
+            f"{source}: row {where}: contacts = {forecast.loc[where, CONTACTS]!r} must "
+            "be a number >= 0"
+        )
+    frame[CONTACTS] = contacts.astype(float)
+    aht = pd.to_numeric(frame[AHT_SECONDS], errors="coerce")
+    defaults = frame[CHANNEL].map(
+        {name: ch.default_aht_seconds for name, ch in centre.channels.items()}
+    )
+    aht = aht.where(aht.notna(), defaults)
+    if (aht <= 0).any():
+        where = frame.index[aht <= 0][0]
+        raise InvalidInputError(
+            f"{source}: row {where}: aht_seconds = {aht[where]!r} must be > 0 "
+            "(leave it blank to use the channel's default_aht_seconds)"
+        )
+    frame[AHT_SECONDS] = aht.astype(float)
+    duplicated = frame.duplicated([CHANNEL, INTERVAL_START])
+    if duplicated.any():
+        where = frame.index[duplicated][0]
+        raise InvalidInputError(
+            f"{source}: row {where}: a second row for channel "
+            f"{frame.loc[where, CHANNEL]!r} at {frame.loc[where, INTERVAL_START]}; "
+            "keep one row per channel and interval"
+        )
+    return frame.sort_values([CHANNEL, INTERVAL_START], ignore_index=True)
