@@ -21,7 +21,7 @@ from statsforecast.models import SeasonalNaive
 
 from forecasts.models import DAYS_PER_WEEK, FloatArray, intervals_per_day, make_models
 from forecasts.schema import DS, UNIQUE_ID, ForecastError, Y
-from forecasts.special_days import SpecialDay
+from forecasts.special_days import SpecialDay, public_holidays
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ def clean_days(
                     unusual[i] = True
     outliers = [dates[i] for i in np.flatnonzero(unusual) if dates[i] not in special]
     if outliers:
-        logger.info("outlier days kept out of training: %s", outliers)
+        logger.debug("outlier days kept out of training: %s", outliers)
     cleaned = days.copy()
     for i in map(int, np.flatnonzero(unusual)):
         ordinary = sorted(
@@ -278,3 +278,39 @@ def _to_long(
         pd.Timestamp(first_day), periods=days.size, freq=f"{interval_minutes}min"
     )
     return pd.DataFrame({UNIQUE_ID: channel, DS: stamps, Y: days.ravel()})
+
+
+def preparation_for(
+    first: dt.date,
+    last: dt.date,
+    *,
+    country: str | None = None,
+    special_days: Sequence[SpecialDay] = (),
+    outlier_threshold: float | None = 0.35,
+) -> Preparation:
+    """Combine a country's public holidays with user special days.
+
+    Parameters
+    ----------
+    first, last : datetime.date
+        Dates covered (history start to forecast end).
+    country : str, optional
+        ISO 3166 code for public holidays; None for none.
+    special_days : sequence of SpecialDay
+        User special days; they take precedence over a holiday on the same date.
+    outlier_threshold : float or None
+        See :class:`Preparation`.
+
+    Returns
+    -------
+    Preparation
+    """
+    holidays = () if country is None else public_holidays(country, first, last)
+    user_dates = {(day.date, day.channel) for day in special_days}
+    merged = [day for day in holidays if (day.date, None) not in user_dates] + list(
+        special_days
+    )
+    return Preparation(
+        special_days=tuple(sorted(merged, key=lambda day: day.date)),
+        outlier_threshold=outlier_threshold,
+    )
