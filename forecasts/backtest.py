@@ -68,7 +68,8 @@ def backtest_origins(
         Oldest first; fewer than ``folds`` when the history is too short to keep at
         least a week of training before the first origin (logged).
     """
-    end = (long[DS].max() + pd.Timedelta(minutes=1)).normalize()
+    stamps = long[DS].drop_duplicates().sort_values()
+    end = (stamps.iloc[-1] + stamps.diff().min()).floor("D")
     first_day = long[DS].min().ceil("D")
     last = end - pd.Timedelta(days=horizon_days)
     origins = [last - pd.Timedelta(days=DAYS_PER_WEEK * k) for k in range(folds)]
