@@ -646,12 +646,21 @@ def required_agents(
         lo = np.floor(effective)
     lo = lo.astype(np.int64)
     peak = float(effective.max(initial=0.0))
-    width = int(np.ceil(6 * np.sqrt(peak) + 12))
+    width = int(np.ceil(2.5 * np.sqrt(peak) + 6))
     if target.max_occupancy is not None:
         width += int(np.ceil(peak * (1 / target.max_occupancy - 1)))
 
     agents = np.zeros(contacts_arr.size, dtype=np.int64)
     fractional = np.zeros(contacts_arr.size)
+    # Figures with no contacts: everything answered at once, nobody busy.
+    size = contacts_arr.size
+    metrics = QueueMetrics(
+        service_level=np.ones(size),
+        prob_wait=np.zeros(size),
+        asa_s=np.zeros(size),
+        occupancy=np.zeros(size),
+        prob_abandon=np.zeros(size),
+    )
     todo = np.flatnonzero(contacts_arr > 0)
     while todo.size:
         grid = lo[todo, None] + np.arange(width)[None, :]
@@ -669,9 +678,14 @@ def required_agents(
         done = found & ((binding > 0) | (lo[todo] == 0))
         rows = todo[done]
         agents[rows] = lo[rows] + binding[done]
+        solved = curve.rows(done)
         fractional[rows] = lo[rows] + _interpolated_requirement(
-            curve.rows(done), target, firsts[:, done]
+            solved, target, firsts[:, done]
         )
+        for into, value in zip(
+            metrics._arrays(), solved.take(binding[done])._arrays(), strict=True
+        ):
+            into[rows] = value
         # Rows met at the window's first headcount start again from zero; rows
         # not met anywhere in it move on to the next window.
         too_high = todo[found & ~done]
@@ -683,9 +697,7 @@ def required_agents(
         agents=agents,
         agents_fractional=fractional,
         load_erlangs=load,
-        metrics=queue_metrics(
-            model, agents, contacts_arr, aht, interval_s, target.answer_within_s
-        ),
+        metrics=metrics,
     )
 
 
