@@ -6,6 +6,7 @@ per channel and interval with ``channel, interval_start, contacts, aht_seconds``
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from scheduler.config import Centre
@@ -77,27 +78,47 @@ def validate_forecast(
             f"{source}: missing column(s) {', '.join(missing)}; a forecast has the "
             f"columns {', '.join(FORECAST_COLUMNS)}"
         )
+    # Rows are named by their position from 1, as a person counts data rows.
+    forecast = forecast.reset_index(drop=True)
+    forecast.index += 1
     frame = forecast.copy()
-    unknown = sorted(set(frame[CHANNEL].astype(str)) - set(centre.channels))
-    if unknown:
+    unknown = ~frame[CHANNEL].astype(str).isin(list(centre.channels))
+    if unknown.any():
+        where = frame.index[unknown][0]
+        names = sorted(set(frame.loc[unknown, CHANNEL].astype(str)))
         raise InvalidInputError(
-            f"{source}: channel(s) {', '.join(map(repr, unknown))} are not configured "
-            f"in the centre (configured: {', '.join(centre.channels)}); rename them or "
-            "add [channels.NAME] to centre.toml"
+            f"{source}: row {where}: channel(s) {', '.join(map(repr, names))} are not "
+            f"configured in the centre (configured: {', '.join(centre.channels)}); "
+            "rename them or add [channels.NAME] to centre.toml"
         )
     frame[CHANNEL] = frame[CHANNEL].astype(str)
-    stamps = pd.to_datetime(frame[INTERVAL_START])
+    stamps = pd.to_datetime(frame[INTERVAL_START], errors="coerce")
+    if stamps.isna().any():
+        where = frame.index[stamps.isna()][0]
+        raise InvalidInputError(
+            f"{source}: row {where}: interval_start "
+            f"{forecast.loc[where, INTERVAL_START]!r} is not an ISO 8601 timestamp "
+            "like 2026-01-05T08:00"
+        )
     if stamps.dt.tz is None:
-        stamps = stamps.dt.tz_localize(centre.zone, ambiguous="NaT", nonexistent="NaT")
-        bad = stamps.isna() & frame[INTERVAL_START].notna()
-        if bad.any():
-            where = frame.index[bad][0]
+        # In autumn the hour before the clock change happens twice: a local time in
+        # it is read as its first (summer-time) occurrence. In spring that hour is
+        # skipped: rows there can only be empty ones, which are dropped.
+        local = stamps.dt.tz_localize(
+            centre.zone, ambiguous=np.ones(len(stamps), dtype=bool), nonexistent="NaT"
+        )
+        skipped = local.isna()
+        busy = skipped & (pd.to_numeric(frame[CONTACTS], errors="coerce") != 0)
+        if busy.any():
+            where = frame.index[busy][0]
             raise InvalidInputError(
                 f"{source}: row {where}: local time "
-                f"{forecast.loc[where, INTERVAL_START]}"
-                f" does not exist or is ambiguous in {centre.centre.time_zone} (clock "
-                "change); write the timestamp with its UTC offset, e.g. +03:00"
+                f"{forecast.loc[where, INTERVAL_START]} does not exist in "
+                f"{centre.centre.time_zone} (the clocks go forward); write timestamps "
+                "with their UTC offset, e.g. 2026-03-29T03:00+03:00"
             )
+        frame = frame.loc[~skipped]
+        stamps = local[~skipped]
     else:
         stamps = stamps.dt.tz_convert(centre.zone)
     frame[INTERVAL_START] = stamps
@@ -115,7 +136,7 @@ def validate_forecast(
     if bad_contacts.any():
         where = frame.index[bad_contacts][0]
         raise InvalidInputError(
-            f"{source}: row {where}: contacts = {forecast.loc[where, CONTACTS]!r} must "
+            f"{source}: row {where}: contacts = {_plain(forecast.loc[where, CONTACTS])!r} must "
             "be a number >= 0"
         )
     frame[CONTACTS] = contacts.astype(float)
@@ -127,7 +148,7 @@ def validate_forecast(
     if (aht <= 0).any():
         where = frame.index[aht <= 0][0]
         raise InvalidInputError(
-            f"{source}: row {where}: aht_seconds = {aht[where]!r} must be > 0 "
+            f"{source}: row {where}: aht_seconds = {_plain(aht[where])!r} must be > 0 "
             "(leave it blank to use the channel's default_aht_seconds)"
         )
     frame[AHT_SECONDS] = aht.astype(float)
@@ -140,3 +161,9 @@ def validate_forecast(
             "keep one row per channel and interval"
         )
     return frame.sort_values([CHANNEL, INTERVAL_START], ignore_index=True)
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds, for readable messages."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
