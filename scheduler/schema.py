@@ -136,8 +136,8 @@ def validate_forecast(
     if bad_contacts.any():
         where = frame.index[bad_contacts][0]
         raise InvalidInputError(
-            f"{source}: row {where}: contacts = {_plain(forecast.loc[where, CONTACTS])!r} must "
-            "be a number >= 0"
+            f"{source}: row {where}: contacts = "
+            f"{_plain(forecast.loc[where, CONTACTS])!r} must be a number >= 0"
         )
     frame[CONTACTS] = contacts.astype(float)
     aht = pd.to_numeric(frame[AHT_SECONDS], errors="coerce")
