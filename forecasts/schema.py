@@ -195,7 +195,7 @@ def _raise_at(
     first = int(np.flatnonzero(bad.to_numpy())[0])
     value = raw[column].iloc[first]
     raise HistoryError(
-        f"value {value!r} {problem}",
+        f"value {str(value)!r} {problem}",
         source=name,
         line=int(raw[_LINE].iloc[first]),
         column=column,
@@ -284,10 +284,10 @@ def _infer_interval(frame: pd.DataFrame, name: str) -> int:
             column=INTERVAL_START,
         )
     minutes = steps.dt.total_seconds() / 60
-    step = float(minutes.min())
+    step = float(minutes.mode().min())
     if step != int(step) or MINUTES_PER_DAY % int(step):
         raise HistoryError(
-            f"the smallest step between timestamps is {step:g} min, which does not "
+            f"the usual step between timestamps is {step:g} min, which does not "
             f"divide a day; use an interval such as 5, 6, 10, 15, 30 or 60 min",
             source=name,
             column=INTERVAL_START,
@@ -306,7 +306,8 @@ def infer_interval_minutes(history: pd.DataFrame) -> int:
     Returns
     -------
     int
-        The smallest step between consecutive timestamps of a channel, in minutes.
+        The most common step between consecutive timestamps of a channel, in
+        minutes.
     """
     return _infer_interval(history, _FRAME_SOURCE)
 
