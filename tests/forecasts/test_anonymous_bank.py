@@ -58,9 +58,7 @@ def test_load_anonymous_bank_aggregates_to_30_minutes_with_january_aht() -> None
 
 
 @pytest.mark.slow
-def test_profile_models_with_holidays_beat_seasonal_naive_by_20_percent_on_the_bank() -> (
-    None
-):
+def test_holiday_aware_profiles_beat_seasonal_naive_by_20_percent_on_the_bank() -> None:
     history = load_anonymous_bank(30, call_log_path=None)
     long = to_long(history)
     raw = run_backtest(
