@@ -6,11 +6,15 @@ per channel and interval with ``channel, interval_start, contacts, aht_seconds``
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
 from scheduler.config import Centre
 from scheduler.exceptions import InvalidInputError
+
+logger = logging.getLogger(__name__)
 
 CHANNEL = "channel"
 INTERVAL_START = "interval_start"
@@ -102,20 +106,22 @@ def validate_forecast(
         )
     if stamps.dt.tz is None:
         # In autumn the hour before the clock change happens twice: a local time in
-        # it is read as its first (summer-time) occurrence. In spring that hour is
-        # skipped: rows there can only be empty ones, which are dropped.
+        # it is read as its first (summer-time) occurrence. In spring that hour does
+        # not exist, so no contact can arrive in it: its rows (which a forecast on a
+        # naive grid produces) are dropped.
         local = stamps.dt.tz_localize(
             centre.zone, ambiguous=np.ones(len(stamps), dtype=bool), nonexistent="NaT"
         )
         skipped = local.isna()
-        busy = skipped & (pd.to_numeric(frame[CONTACTS], errors="coerce") != 0)
-        if busy.any():
-            where = frame.index[busy][0]
-            raise InvalidInputError(
-                f"{source}: row {where}: local time "
-                f"{forecast.loc[where, INTERVAL_START]} does not exist in "
-                f"{centre.centre.time_zone} (the clocks go forward); write timestamps "
-                "with their UTC offset, e.g. 2026-03-29T03:00+03:00"
+        if skipped.any():
+            lost = pd.to_numeric(frame.loc[skipped, CONTACTS], errors="coerce").sum()
+            logger.warning(
+                "%s: dropped %d rows at local times that the clocks skip in %s "
+                "(%.1f contacts)",
+                source,
+                int(skipped.sum()),
+                centre.centre.time_zone,
+                lost,
             )
         frame = frame.loc[~skipped]
         stamps = local[~skipped]

@@ -272,14 +272,14 @@ def test_utc_timestamps_are_read_in_the_centre_time_zone(
     )
 
 
-def test_local_time_skipped_by_the_spring_clock_change(
-    sample_centre: Centre, make_forecast: MakeForecast
+def test_local_times_skipped_by_the_spring_clock_change_are_dropped(
+    sample_centre: Centre, make_forecast: MakeForecast, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Helsinki jumps from 03:00 to 04:00 on 29 March 2026."""
-    quiet = make_forecast("phone", "2026-03-29 02:45", [0.0] * 6, 300.0)
-    result = compute_requirements(quiet, sample_centre)
-    assert len(result) == 2  # 02:45 and 04:00 to 04:00: four empty skipped rows go
-    busy = quiet.copy()
-    busy.loc[2, "contacts"] = 5.0
-    with pytest.raises(InvalidInputError, match="the clocks go forward"):
-        compute_requirements(busy, sample_centre)
+    """Helsinki jumps from 03:00 to 04:00 on 29 March 2026: no one calls at 03:30."""
+    naive = make_forecast("phone", "2026-03-29 02:45", [2.0] * 6, 300.0)
+    result = compute_requirements(naive, sample_centre)
+    assert result["interval_start"].tolist() == [
+        pd.Timestamp("2026-03-29 02:45", tz="Europe/Helsinki"),
+        pd.Timestamp("2026-03-29 04:00", tz="Europe/Helsinki"),
+    ]
+    assert "dropped 4 rows at local times that the clocks skip" in caplog.text
