@@ -588,6 +588,12 @@ def _meets(curve: QueueMetrics, target: StaffingTarget) -> list[npt.NDArray[np.b
     return masks
 
 
+def meets_target(curve: QueueMetrics, target: StaffingTarget) -> npt.NDArray[np.bool_]:
+    """Whether each entry of a curve meets every active target."""
+    met: npt.NDArray[np.bool_] = np.logical_and.reduce(_meets(curve, target))
+    return met
+
+
 def _first_true(mask: npt.NDArray[np.bool_]) -> IntArray:
     """Index of the first True in each row, or -1 where there is none."""
     first = mask.argmax(axis=1).astype(np.int64)

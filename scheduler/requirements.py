@@ -217,14 +217,19 @@ def _deferrable(
     contacts = rows[col.CONTACTS].to_numpy(np.float64)
     aht = rows[col.AHT_SECONDS].to_numpy(np.float64)
     assert channel.answer_within_business_hours is not None
-    plan = plan_backlog(
-        contacts * aht,
-        processing,
-        interval_s=interval_s,
-        deadline_s=channel.answer_within_business_hours * SECONDS_PER_HOUR,
-        target=channel.service_level,
-        carry_in_s=carry_in_s,
-    )
+    try:
+        plan = plan_backlog(
+            contacts * aht,
+            processing,
+            interval_s=interval_s,
+            deadline_s=channel.answer_within_business_hours * SECONDS_PER_HOUR,
+            target=channel.service_level,
+            carry_in_s=carry_in_s,
+        )
+    except ValueError as err:
+        raise InvalidInputError(
+            f"{source}: deferrable channel {channel_name(rows)!r}: {err}"
+        ) from None
     is_open = processing > 0
     level = plan.agents * processing / interval_s  # partly open intervals pro rata
     net = np.where(is_open, np.ceil(level - 1e-9), 0).astype(np.int64)
