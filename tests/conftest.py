@@ -1,4 +1,4 @@
-"""Shared fixtures for the forecasting tests."""
+"""Fixtures shared across the test folders: small synthetic histories."""
 
 from __future__ import annotations
 
