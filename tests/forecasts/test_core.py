@@ -9,7 +9,7 @@ import pytest
 from forecasts.core import forecast
 from forecasts.schema import FORECAST_COLUMNS, ForecastError
 from forecasts.synthetic import contact_rates, generate_history
-from tests.forecasts.conftest import MONDAY
+from tests.conftest import MONDAY
 
 START = MONDAY + dt.timedelta(weeks=8)
 

@@ -10,7 +10,7 @@ from forecasts.schema import ForecastError, to_long
 from forecasts.special_days import SpecialDay
 from forecasts.synthetic import contact_rates
 from forecasts.training import Preparation, clean_days, predict, preparation_for
-from tests.forecasts.conftest import MONDAY
+from tests.conftest import MONDAY
 
 FI_HOLIDAY = dt.date(2025, 1, 6)  # Epiphany (loppiainen), a Monday
 
