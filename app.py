@@ -47,6 +47,11 @@ def read_centre() -> Centre | None:
         return None
 
 
+def shown(value: float | int | str) -> str:
+    """An input as a person reads it: floats to four significant digits."""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
 def percent(share: float) -> str:
     return "–" if pd.isna(share) else f"{share:.1%}"
 
@@ -75,8 +80,8 @@ def main() -> None:
     columns = st.columns(len(summary))
     for column, row in zip(columns, summary.itertuples(index=False), strict=True):
         column.metric(
-            label=f"{row.channel} ({row.model})",
-            value=f"{row.required_agent_hours:,.0f} agent-h",
+            label=f"{row.channel}: agent-hours ({row.model})",
+            value=f"{row.required_agent_hours:,.0f}",
             delta=f"SL {percent(row.weekly_service_level)} vs target "
             f"{percent(row.service_level_target)}",
             delta_color="off",
@@ -119,24 +124,34 @@ def main() -> None:
     st.markdown(why.formula)
     st.dataframe(
         pd.DataFrame(
-            {"input": list(why.inputs), "value": [str(v) for v in why.inputs.values()]}
+            {
+                "input": list(why.inputs),
+                "value": [shown(v) for v in why.inputs.values()],
+            }
         ),
         hide_index=True,
     )
     if not why.curve.empty:
-        chart = (
+        curve = (
             alt.Chart(why.curve)
             .mark_line(point=True)
             .encode(
                 x=alt.X("agents:Q", title="agents on the channel"),
                 y=alt.Y(
-                    "service_level:Q", title="service level", axis=alt.Axis(format="%")
+                    "service_level:Q",
+                    title="service level",
+                    axis=alt.Axis(format="%"),
                 ),
                 color=alt.Color("meets_target:N", title="meets every target"),
                 tooltip=["agents", "service_level", "asa_seconds", "occupancy"],
             )
-            .properties(title="Service level by headcount")
         )
+        target = (
+            alt.Chart(pd.DataFrame({"target": [why.inputs["service_level_target"]]}))
+            .mark_rule(strokeDash=[4, 4])
+            .encode(y="target:Q")
+        )
+        chart = (curve + target).properties(title="Service level by headcount")
         st.altair_chart(chart, width="stretch")
 
     with st.expander("All channels: summary and requirements table"):

@@ -24,12 +24,14 @@ def test_page_renders_the_sample_centre_without_exceptions(app: AppTest) -> None
     assert app.title[0].value == "vuoro: staffing requirements"
     labels = [metric.label for metric in app.metric]
     assert labels == [
-        "chat (chat_concurrency)",
-        "email (backlog_fifo)",
-        "face_to_face (erlang_a)",
-        "phone (erlang_a)",
+        "chat: agent-hours (chat_concurrency)",
+        "email: agent-hours (backlog_fifo)",
+        "face_to_face: agent-hours (erlang_a)",
+        "phone: agent-hours (erlang_a)",
     ]
-    assert all("agent-h" in metric.value for metric in app.metric)
+    hours = [float(metric.value.replace(",", "")) for metric in app.metric]
+    assert all(h > 0 for h in hours)
+    assert hours[3] == max(hours)  # phone is the biggest channel
 
 
 def test_choosing_an_interval_explains_its_requirement(app: AppTest) -> None:
@@ -39,7 +41,7 @@ def test_choosing_an_interval_explains_its_requirement(app: AppTest) -> None:
     assert not app.exception
     inputs = app.dataframe[0].value
     values = dict(zip(inputs["input"], inputs["value"], strict=True))
-    assert values["answer_within_seconds"] == "20.0"
+    assert values["answer_within_seconds"] == "20"
     assert int(values["net_required"]) > 0
     assert "Erlang A" in app.markdown[0].value
 
