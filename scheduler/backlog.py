@@ -25,6 +25,7 @@ week would leave behind), found by fixed-point iteration.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,6 +117,46 @@ def served_curve(
     return capacity + np.minimum(slack, 0.0)
 
 
+def cohort_shares(
+    arrivals_s: FloatArray,
+    capacity_s: FloatArray,
+    due: npt.NDArray[np.int64],
+    carry_in_s: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Served curve, and each arrival cohort's share answered by its deadline.
+
+    Parameters
+    ----------
+    arrivals_s : numpy.ndarray, shape (m,)
+        Work arriving in each interval of the horizon, agent-seconds.
+    capacity_s : numpy.ndarray, shape (k,), k >= m
+        Capacity in each interval, agent-seconds; the intervals after the first
+        ``m`` are the following week(s), in which no new work arrives.
+    due : numpy.ndarray of int64, shape (m,)
+        Per cohort, the last interval ending by its deadline (from
+        :func:`deadline_index`); -1 when none does.
+    carry_in_s : float
+        Backlog at the start, agent-seconds.
+
+    Returns
+    -------
+    served : numpy.ndarray, shape (k,)
+        Cumulative work served by the end of each interval, agent-seconds.
+    share : numpy.ndarray, shape (m,)
+        Share of each cohort answered by its deadline (NaN where nothing arrived).
+    """
+    m = arrivals_s.size
+    horizon = capacity_s.size
+    arrivals = np.concatenate([arrivals_s, np.zeros(horizon - m)])
+    served = served_curve(arrivals, capacity_s, carry_in_s)
+    before = carry_in_s + np.cumsum(arrivals_s) - arrivals_s  # A(t - 1)
+    at_deadline = np.where(due >= 0, served[np.clip(due, 0, horizon - 1)], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.clip(at_deadline - before, 0.0, arrivals_s) / arrivals_s
+    share = np.where(arrivals_s > 0, share, np.nan)
+    return served, share
+
+
 def _evaluate(
     level: float,
     arrivals_s: FloatArray,
@@ -124,15 +165,8 @@ def _evaluate(
     carry_in_s: float,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Served curve over two weeks, and each cohort's answered share by deadline."""
-    m = arrivals_s.size
     capacity = level * np.concatenate([processing_s, processing_s])
-    arrivals = np.concatenate([arrivals_s, np.zeros(m)])
-    served = served_curve(arrivals, capacity, carry_in_s)
-    before = carry_in_s + np.cumsum(arrivals_s) - arrivals_s  # A(t - 1)
-    at_deadline = np.where(due >= 0, served[np.clip(due, 0, 2 * m - 1)], 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.clip(at_deadline - before, 0.0, arrivals_s) / arrivals_s
-    share = np.where(arrivals_s > 0, share, np.nan)
+    served, share = cohort_shares(arrivals_s, capacity, due, carry_in_s)
     return served, capacity, share
 
 
@@ -219,47 +253,150 @@ def plan_backlog(
         served = _evaluate(level, work, proc, due, carry)[0]
         return float(carry + float(work.sum()) - float(served[m - 1]))
 
-    carry = 0.0 if carry_in_s is None else float(carry_in_s)
-    level = _least_level(work, proc, due, carry, target)
     if carry_in_s is None:
         # Week after week the backlog cannot grow: capacity covers the week's work.
         sustainable = work.sum() / proc.sum() if proc.sum() > 0 else 0.0
-        for _ in range(_STEADY_STATE_ROUNDS):
-            level = max(_least_level(work, proc, due, carry, target), sustainable)
-            new_carry = carry_out(level, carry)
-            if abs(new_carry - carry) <= 1e-6 * max(1.0, work.sum()):
-                break
-            carry = new_carry
-        else:
-            logger.warning(
-                "email backlog did not settle in %d weeks; carry-in %.0f s",
-                _STEADY_STATE_ROUNDS,
-                carry,
-            )
 
-    served, capacity, share = _evaluate(level, work, proc, due, carry)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        used = np.diff(served, prepend=0.0)[:m]
-        utilisation = np.where(capacity[:m] > 0, used / capacity[:m], np.nan)
-    before = carry + np.cumsum(work) - work
-    delay = _time_to_serve(served, before + 0.5 * work, interval_s) - (
-        np.arange(m) * interval_s
+        def level_for(carry: float) -> float:
+            return float(max(_least_level(work, proc, due, carry, target), sustainable))
+
+        carry, last_round = steady_carry_in(
+            lambda carry: carry_out(level_for(carry), carry), float(work.sum())
+        )
+        level = level_for(last_round)
+    else:
+        carry = float(carry_in_s)
+        level = _least_level(work, proc, due, carry, target)
+    outcome = backlog_outcome(
+        work, level * np.concatenate([proc, proc]), due, carry, interval_s
     )
-    delay = np.where(work > 0, delay, np.nan)
     return BacklogPlan(
         agents=level,
-        answered_share=share,
-        answer_delay_s=delay,
-        utilisation=utilisation,
+        answered_share=outcome.answered_share,
+        answer_delay_s=outcome.answer_delay_s,
+        utilisation=outcome.utilisation,
         carry_in_s=carry,
-        carry_out_s=carry_out(level, carry),
+        carry_out_s=outcome.carry_out_s,
     )
 
 
-def _time_to_serve(
+def steady_carry_in(
+    step: Callable[[float], float], work_s: float
+) -> tuple[float, float]:
+    """The backlog carried in at the steady state, by fixed-point iteration.
+
+    Starting from no backlog, the carry-in becomes the backlog the week leaves at
+    its end, until it settles (to within a millionth of the week's work) or
+    50 rounds pass (then a warning is logged).
+
+    Parameters
+    ----------
+    step : callable
+        Maps a carry-in to the backlog left at the end of the week, agent-seconds.
+    work_s : float
+        The week's work, agent-seconds: the scale of the convergence tolerance.
+
+    Returns
+    -------
+    carry_in_s : float
+        The carry-in, agent-seconds.
+    last_round_s : float
+        The carry-in the last round started from: equal to ``carry_in_s`` when it
+        settled, the one before it when it did not.
+    """
+    carry = previous = 0.0
+    for _ in range(_STEADY_STATE_ROUNDS):
+        new_carry = step(carry)
+        if abs(new_carry - carry) <= 1e-6 * max(1.0, work_s):
+            return carry, carry
+        previous, carry = carry, new_carry
+    logger.warning(
+        "email backlog did not settle in %d weeks; carry-in %.0f s",
+        _STEADY_STATE_ROUNDS,
+        carry,
+    )
+    return carry, previous
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogOutcome:
+    """What a given capacity achieves on deferrable work.
+
+    The attributes ``answered_share``, ``answer_delay_s``, ``utilisation`` and
+    ``carry_out_s`` mean what those of :class:`BacklogPlan` do.
+    """
+
+    answered_share: FloatArray
+    answer_delay_s: FloatArray
+    utilisation: FloatArray
+    carry_out_s: float
+
+
+def backlog_outcome(
+    arrivals_s: FloatArray,
+    capacity_s: FloatArray,
+    due: npt.NDArray[np.int64],
+    carry_in_s: float,
+    interval_s: float,
+) -> BacklogOutcome:
+    """Answered shares, answer delays and utilisation of a capacity profile.
+
+    Parameters
+    ----------
+    arrivals_s : numpy.ndarray, shape (m,)
+        Work arriving in each interval, agent-seconds.
+    capacity_s : numpy.ndarray, shape (k,), k >= m
+        Capacity per interval, agent-seconds, including the following week(s) in
+        which the cohorts near the end of the horizon are answered.
+    due : numpy.ndarray of int64, shape (m,)
+        Per cohort, the last interval ending by its deadline
+        (:func:`deadline_index`).
+    carry_in_s : float
+        Backlog at the start, agent-seconds.
+    interval_s : float
+        Interval length, seconds.
+
+    Returns
+    -------
+    BacklogOutcome
+    """
+    m = arrivals_s.size
+    served, share = cohort_shares(arrivals_s, capacity_s, due, carry_in_s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        used = np.diff(served, prepend=0.0)[:m]
+        utilisation = np.where(capacity_s[:m] > 0, used / capacity_s[:m], np.nan)
+    before = carry_in_s + np.cumsum(arrivals_s) - arrivals_s
+    delay = time_to_serve(served, before + 0.5 * arrivals_s, interval_s) - (
+        np.arange(m) * interval_s
+    )
+    return BacklogOutcome(
+        answered_share=share,
+        answer_delay_s=np.where(arrivals_s > 0, delay, np.nan),
+        utilisation=utilisation,
+        carry_out_s=float(carry_in_s + float(arrivals_s.sum()) - float(served[m - 1])),
+    )
+
+
+def time_to_serve(
     served: FloatArray, level: FloatArray, interval_s: float
 ) -> FloatArray:
-    """Seconds from the horizon start until the served curve reaches ``level``."""
+    """Seconds from the horizon start until the served curve reaches ``level``.
+
+    Parameters
+    ----------
+    served : numpy.ndarray
+        Cumulative work served by the end of each interval (:func:`served_curve`).
+    level : numpy.ndarray
+        Amounts of cumulative work, agent-seconds.
+    interval_s : float
+        Interval length, seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Seconds, interpolated within the interval that reaches each level; ``inf``
+        when the curve never does.
+    """
     index = np.searchsorted(served, level - 1e-9, side="left")
     index = np.clip(index, 0, served.size - 1)
     previous = np.where(index > 0, served[np.maximum(index - 1, 0)], 0.0)

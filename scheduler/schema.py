@@ -173,3 +173,29 @@ def _plain(value: object) -> object:
     """A numpy scalar as the Python value it holds, for readable messages."""
     item = getattr(value, "item", None)
     return item() if callable(item) else value
+
+
+# Roster frame (one row per segment of a shift).
+AGENT_ID = "agent_id"
+DATE = "date"  # date the shift starts (datetime.date)
+START = "start"  # tz-aware pandas Timestamp in the centre's zone
+END = "end"
+ACTIVITY = "activity"  # "work", "break" or "lunch"
+LOCKED = "locked"  # optional input column: row must be kept exactly
+ROSTER_COLUMNS = (AGENT_ID, DATE, START, END, ACTIVITY, CHANNEL)
+ACTIVITIES = ("work", "break", "lunch")
+
+# Coverage frame (one row per interval and channel); reuses REQUIRED above.
+SCHEDULED = "scheduled"
+COVERAGE_COLUMNS = (
+    INTERVAL_START,
+    CHANNEL,
+    CONTACTS,
+    AHT_SECONDS,
+    REQUIRED,
+    SCHEDULED,
+    SERVICE_LEVEL,
+    ASA_SECONDS,
+    OCCUPANCY,
+    PROB_ABANDON,
+)

@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from scheduler.cli import forecasting, planning, staffing
+from scheduler.cli import evaluating, forecasting, planning, staffing
 
 app = typer.Typer(
     name="vuoro",
@@ -19,6 +19,7 @@ app = typer.Typer(
 staffing.register(app)
 planning.register(app)
 forecasting.register(app)
+evaluating.register(app)
 
 
 def main() -> None:

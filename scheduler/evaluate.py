@@ -1,0 +1,580 @@
+"""Roster + requirements -> expected coverage per interval and weekly KPIs.
+
+The figures are those of the staffing maths (:mod:`scheduler.erlang`,
+:mod:`scheduler.backlog`) with the agents the roster puts on each channel:
+
+* ``scheduled``: agents on the channel in the interval, counting the share of the
+  interval each work segment covers (a whole 15-minute interval is 1, 7.5 minutes
+  0.5). Breaks and lunches are not on any channel.
+* Live, chat and walk-in channels: ``net = scheduled × (1 − shrinkage)`` agents
+  handle contacts (shrinkage is the time lost to what the roster does not schedule:
+  absence, training, meetings). ``net`` is fractional: the figures are interpolated
+  linearly between ``floor(net)`` and ``floor(net) + 1`` agents. An ASA that is
+  infinite at the floor (an unstable queue) takes the value at the ceiling when the
+  fractional part is above one half, and stays infinite otherwise. Closed intervals
+  have no figures (NaN).
+* Email (deferrable): each interval's capacity is ``net × processing seconds``;
+  the fluid FIFO backlog of :mod:`scheduler.backlog` gives, per arrival interval,
+  the share of the cohort answered by its business-hours deadline
+  (``service_level``), the wall-clock seconds until the middle of the cohort is
+  answered (``asa_seconds``) and, per interval, served work over capacity
+  (``occupancy``). Cohorts due after the horizon are answered in a following week
+  with the same roster. The backlog carried in is given or, by default, the steady
+  state: the backlog the week leaves behind when it starts with that backlog. When
+  the roster's capacity is below the week's work there is no steady state (the
+  backlog grows week after week): a warning is logged and the figures are those of
+  the 50th week.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from scheduler import schema as col
+from scheduler.agents import CONTRACT
+from scheduler.agents import _read_csv as read_csv_text
+from scheduler.backlog import backlog_outcome, deadline_index, steady_carry_in
+from scheduler.config import Centre, Channel
+from scheduler.erlang import QueueMetrics, queue_metrics
+from scheduler.exceptions import InvalidInputError
+from scheduler.export import write_csv, write_text_atomic
+from scheduler.requirements import channel_name, open_seconds, queue_model
+from scheduler.roster_file import FIRST_DATA_LINE, parse_flag, shift_numbers
+from scheduler.units import SECONDS_PER_HOUR
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_EVENING_HOUR = 18
+_SATURDAY = 5
+# Decimal places of the KPIs, by the end of their key; other floats get 4.
+_DIGITS = {"_hours": 2, "cost": 2, "_seconds": 1}
+# Numeric columns of requirements.csv.
+_NUMBER_COLUMNS = (
+    col.WORKLOAD_ERLANGS,
+    col.NET_REQUIRED,
+    col.REQUIRED,
+    col.REQUIRED_FRACTIONAL,
+    col.SERVICE_LEVEL,
+    col.ASA_SECONDS,
+    col.PROB_WAIT,
+    col.PROB_ABANDON,
+    col.OCCUPANCY,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What a roster is expected to achieve.
+
+    Attributes
+    ----------
+    coverage : pandas.DataFrame
+        One row per row of the requirements frame, with the columns of
+        :data:`scheduler.schema.COVERAGE_COLUMNS` (see :func:`evaluate_roster`).
+    kpis : dict
+        Weekly figures per channel and overall (see :func:`evaluate_roster`),
+        JSON-serialisable.
+    """
+
+    coverage: pd.DataFrame
+    kpis: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """A channel's expected figures per interval, and what to weight them by."""
+
+    service_level: FloatArray
+    asa_s: FloatArray
+    occupancy: FloatArray
+    prob_abandon: FloatArray
+    counted: npt.NDArray[np.bool_]  # intervals whose contacts count
+    available_s: FloatArray  # net agent-seconds available to the channel
+    extra: dict[str, float]
+
+
+def _epoch_s(stamps: pd.Series) -> IntArray:
+    """Tz-aware timestamps as whole seconds since 1970-01-01 UTC."""
+    utc = stamps.dt.tz_convert(None).to_numpy(dtype="datetime64[s]")
+    seconds: IntArray = utc.astype(np.int64)
+    return seconds
+
+
+def _covered_s(starts: IntArray, ends: IntArray, at: IntArray) -> IntArray:
+    """Total seconds of the segments ``[start, end)`` that lie before each ``at``.
+
+    ``sum_j clip(at - start_j, 0, end_j - start_j)``, computed as the sum over
+    started segments of ``at - start`` minus that over ended ones of ``at - end``.
+    """
+
+    def before(points: IntArray) -> IntArray:
+        ordered = np.sort(points)
+        cumulative = np.concatenate([[0], np.cumsum(ordered)])
+        count = np.searchsorted(ordered, at, side="left")
+        total: IntArray = count * at - cumulative[count]
+        return total
+
+    return before(starts) - before(ends)
+
+
+def scheduled_per_interval(
+    roster: pd.DataFrame, requirements: pd.DataFrame, centre: Centre
+) -> pd.DataFrame:
+    """Agents on each channel in each interval of the requirements frame.
+
+    An interval's figure is the sum over the work segments on the channel of the
+    share of the interval each covers: one agent all through a 15-minute interval
+    counts 1, one for 7.5 minutes 0.5.
+
+    Parameters
+    ----------
+    roster : pandas.DataFrame
+        The roster frame (:func:`scheduler.roster_file.load_roster`).
+    requirements : pandas.DataFrame
+        Its ``interval_start`` and ``channel`` give the intervals.
+    centre : Centre
+        Its plan interval is the intervals' length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``interval_start, channel, scheduled`` (agents, float), in the order and
+        with the index of ``requirements``.
+    """
+    out = requirements[[col.INTERVAL_START, col.CHANNEL]].copy()
+    scheduled = np.zeros(len(out))
+    grid = _epoch_s(out[col.INTERVAL_START])
+    channels = out[col.CHANNEL].to_numpy()
+    work = roster.loc[roster[col.ACTIVITY] == "work"]
+    for name, segments in work.groupby(col.CHANNEL):
+        rows = channels == name
+        starts, ends = _epoch_s(segments[col.START]), _epoch_s(segments[col.END])
+        at = grid[rows]
+        covered = _covered_s(starts, ends, at + centre.interval_s) - _covered_s(
+            starts, ends, at
+        )
+        scheduled[rows] = covered / centre.interval_s
+    out[col.SCHEDULED] = scheduled
+    return out
+
+
+def _lerp(low: FloatArray, high: FloatArray, share: FloatArray) -> FloatArray:
+    with np.errstate(invalid="ignore"):
+        value: FloatArray = np.where(share > 0, low + share * (high - low), low)
+    return value
+
+
+def _queue_figures(
+    rows: pd.DataFrame, net: FloatArray, channel: Channel, centre: Centre
+) -> _Figures:
+    """Erlang C/A or chat figures at a fractional number of net agents."""
+    assert channel.answer_within_seconds is not None
+    is_open = rows[col.OPEN].to_numpy(dtype=bool)
+    low = np.floor(net + 1e-9)
+    share = np.clip(net - low, 0.0, 1.0)
+
+    def at(agents: FloatArray) -> QueueMetrics:
+        assert channel.answer_within_seconds is not None
+        return queue_metrics(
+            queue_model(channel),
+            agents.astype(np.int64),
+            np.where(is_open, rows[col.CONTACTS].to_numpy(np.float64), 0.0),
+            rows[col.AHT_SECONDS].to_numpy(np.float64),
+            centre.interval_s,
+            channel.answer_within_seconds,
+        )
+
+    floor, ceil = at(low), at(low + 1)
+    asa = np.where(
+        np.isinf(floor.asa_s),
+        np.where(share > 0.5, ceil.asa_s, np.inf),
+        _lerp(floor.asa_s, ceil.asa_s, share),
+    )
+
+    def shown(values: FloatArray) -> FloatArray:
+        return np.where(is_open, values, np.nan)
+
+    return _Figures(
+        service_level=shown(_lerp(floor.service_level, ceil.service_level, share)),
+        asa_s=shown(asa),
+        occupancy=shown(_lerp(floor.occupancy, ceil.occupancy, share)),
+        prob_abandon=shown(_lerp(floor.prob_abandon, ceil.prob_abandon, share)),
+        counted=is_open,
+        available_s=np.where(is_open, net * centre.interval_s, 0.0),
+        extra={},
+    )
+
+
+def _email_figures(
+    rows: pd.DataFrame,
+    net: FloatArray,
+    channel: Channel,
+    centre: Centre,
+    carry_in_s: float | None,
+) -> _Figures:
+    """FIFO backlog figures of deferrable work with the roster's capacity."""
+    assert channel.answer_within_business_hours is not None
+    interval_s = centre.interval_s
+    processing = open_seconds(rows[col.INTERVAL_START], channel, interval_s)
+    capacity = net * processing
+    two_weeks = np.concatenate([capacity, capacity])
+    work = (rows[col.CONTACTS] * rows[col.AHT_SECONDS]).to_numpy(np.float64)
+    deadline_s = channel.answer_within_business_hours * SECONDS_PER_HOUR
+    due = deadline_index(np.concatenate([processing, processing]), deadline_s)
+    due = due[: work.size]
+    if capacity.sum() < work.sum():
+        logger.warning(
+            "%s: the roster's capacity (%.1f agent-hours) is below the week's work "
+            "(%.1f agent-hours): the backlog grows week after week",
+            channel_name(rows),
+            capacity.sum() / SECONDS_PER_HOUR,
+            work.sum() / SECONDS_PER_HOUR,
+        )
+    if carry_in_s is None:
+        carry_in_s, _ = steady_carry_in(
+            lambda carry: (
+                backlog_outcome(work, two_weeks, due, carry, interval_s).carry_out_s
+            ),
+            float(work.sum()),
+        )
+    outcome = backlog_outcome(work, two_weeks, due, carry_in_s, interval_s)
+    return _Figures(
+        service_level=outcome.answered_share,
+        asa_s=outcome.answer_delay_s,
+        occupancy=outcome.utilisation,
+        prob_abandon=np.full(work.size, np.nan),
+        counted=np.ones(work.size, dtype=bool),
+        available_s=capacity,
+        extra={
+            "carry_in_agent_hours": carry_in_s / SECONDS_PER_HOUR,
+            "carry_out_agent_hours": outcome.carry_out_s / SECONDS_PER_HOUR,
+        },
+    )
+
+
+def _weighted(values: FloatArray, weights: FloatArray) -> float:
+    """Weighted mean over the entries with positive weight (NaN when none)."""
+    used = weights > 0
+    if not used.any():
+        return math.nan
+    return float(np.sum(values[used] * weights[used]) / np.sum(weights[used]))
+
+
+def _channel_kpis(
+    figures: _Figures,
+    rows: pd.DataFrame,
+    scheduled: FloatArray,
+    channel: Channel,
+    interval_h: float,
+) -> dict[str, Any]:
+    """Weekly figures of one channel (unrounded)."""
+    contacts = np.where(figures.counted, rows[col.CONTACTS].to_numpy(np.float64), 0.0)
+    required = rows[col.REQUIRED_FRACTIONAL].to_numpy(np.float64)
+    service_level = _weighted(figures.service_level, contacts)
+    kpis: dict[str, Any] = {
+        "model": str(rows[col.MODEL].iloc[0]) if col.MODEL in rows else None,
+        "contacts": float(contacts.sum()),
+        "service_level": service_level,
+        "target": channel.service_level,
+        "meets_target": bool(
+            math.isnan(service_level) or service_level >= channel.service_level - 1e-9
+        ),
+        "asa_seconds": _weighted(figures.asa_s, contacts),
+        "occupancy": _weighted(figures.occupancy, figures.available_s),
+    }
+    if channel.patience_seconds is not None:
+        kpis["prob_abandon"] = _weighted(figures.prob_abandon, contacts)
+    kpis.update(
+        scheduled_agent_hours=float(scheduled.sum()) * interval_h,
+        required_agent_hours=float(required.sum()) * interval_h,
+        understaffed_agent_hours=float(np.clip(required - scheduled, 0, None).sum())
+        * interval_h,
+        overstaffed_agent_hours=float(np.clip(scheduled - required, 0, None).sum())
+        * interval_h,
+        **figures.extra,
+    )
+    return kpis
+
+
+def _unpaid_activities(centre: Centre) -> set[str]:
+    """Activities all of whose break rules are unpaid (a lunch with paid = false)."""
+    rules = centre.shifts.breaks
+    return {
+        activity
+        for activity in {rule.activity for rule in rules}
+        if all(not rule.paid for rule in rules if rule.activity == activity)
+    }
+
+
+def _hourly_cost(
+    roster: pd.DataFrame, centre: Centre, agents: pd.DataFrame
+) -> FloatArray:
+    """Each segment's agent's contract hourly cost, per hour."""
+    contracts = dict(zip(agents[col.AGENT_ID], agents[CONTRACT], strict=True))
+    unknown = sorted(set(roster[col.AGENT_ID]) - set(contracts))
+    if unknown:
+        raise InvalidInputError(
+            f"roster agent(s) {', '.join(unknown)} are not in agents.csv; add them or "
+            "remove their rows"
+        )
+    rates = {name: c.hourly_cost for name, c in centre.contracts.items()}
+    rate = roster[col.AGENT_ID].map(contracts).map(rates)
+    return np.asarray(rate, dtype=np.float64)
+
+
+def _pay(
+    roster: pd.DataFrame, centre: Centre, agents: pd.DataFrame
+) -> tuple[float, float]:
+    """Paid hours and their cost (see :func:`evaluate_roster`)."""
+    paid = roster.loc[~roster[col.ACTIVITY].isin(_unpaid_activities(centre))]
+    starts, ends = _epoch_s(paid[col.START]), _epoch_s(paid[col.END])
+    step = centre.interval_s
+    pieces = -((starts - ends) // step)  # ceil((end - start) / step)
+    segment = np.repeat(np.arange(len(paid)), pieces)
+    first = np.cumsum(pieces) - pieces
+    piece_start = starts[segment] + (np.arange(segment.size) - first[segment]) * step
+    piece_h = (np.minimum(piece_start + step, ends[segment]) - piece_start) / 3600
+    local = pd.DatetimeIndex(pd.to_datetime(piece_start, unit="s", utc=True))
+    local = local.tz_convert(centre.zone)
+    costs = centre.costs
+    factor = np.where(local.hour >= _EVENING_HOUR, costs.evening_multiplier, 1.0)
+    factor *= np.where(local.weekday >= _SATURDAY, costs.weekend_multiplier, 1.0)
+    rate = _hourly_cost(paid, centre, agents)[segment]
+    return float((ends - starts).sum() / 3600), float((piece_h * rate * factor).sum())
+
+
+def _overall(
+    channels: Mapping[str, dict[str, Any]],
+    roster: pd.DataFrame,
+    centre: Centre,
+    agents: pd.DataFrame,
+) -> dict[str, Any]:
+    """Figures over all channels and the whole roster (unrounded)."""
+    live = [
+        kpis
+        for name, kpis in channels.items()
+        if centre.channels[name].kind != "deferrable"
+    ]
+    live_contacts = sum(k["contacts"] for k in live)
+    work = roster.loc[roster[col.ACTIVITY] == "work"]
+    productive_h = float((_epoch_s(work[col.END]) - _epoch_s(work[col.START])).sum())
+    productive_h /= SECONDS_PER_HOUR
+    paid_h, cost = _pay(roster, centre, agents)
+    required_h = sum(k["required_agent_hours"] for k in channels.values())
+    overall: dict[str, Any] = {
+        "service_level": sum(k["service_level"] * k["contacts"] for k in live)
+        / live_contacts
+        if live_contacts > 0
+        else math.nan,
+        "contacts": sum(k["contacts"] for k in channels.values()),
+    }
+    for key in ("scheduled", "required", "understaffed", "overstaffed"):
+        name = f"{key}_agent_hours"
+        overall[name] = sum(k[name] for k in channels.values())
+    overall.update(
+        paid_hours=paid_h,
+        productive_hours=productive_h,
+        schedule_efficiency=required_h / productive_h if productive_h else math.nan,
+        cost=cost,
+        currency=centre.costs.currency,
+        agents_rostered=int(roster[col.AGENT_ID].nunique()),
+        shifts=int(np.unique(shift_numbers(roster)).size),
+    )
+    return overall
+
+
+def _rounded(value: Any, key: str = "") -> Any:
+    """KPIs rounded for reading; non-finite floats (an unstable queue) as None."""
+    if isinstance(value, dict):
+        return {k: _rounded(v, k) for k, v in value.items()}
+    if isinstance(value, bool) or not isinstance(value, float | np.floating):
+        return value
+    if not math.isfinite(value):
+        return None
+    digits = next((d for end, d in _DIGITS.items() if key.endswith(end)), 4)
+    return round(float(value), digits)
+
+
+def evaluate_roster(
+    roster: pd.DataFrame,
+    requirements: pd.DataFrame,
+    centre: Centre,
+    agents: pd.DataFrame,
+    *,
+    email_carry_in_s: float | None = None,
+    solver: Mapping[str, Any] | None = None,
+) -> Evaluation:
+    """Expected service per interval and the weekly KPIs of a roster.
+
+    Parameters
+    ----------
+    roster : pandas.DataFrame
+        The roster frame (:func:`scheduler.roster_file.load_roster`), sorted by
+        agent and start.
+    requirements : pandas.DataFrame
+        The requirements frame (:func:`scheduler.requirements.compute_requirements`
+        or :func:`load_requirements`) of the same week.
+    centre : Centre
+        Channels, targets, shrinkage, break rules and costs.
+    agents : pandas.DataFrame
+        The agents (:func:`scheduler.agents.load_agents`), for their contracts'
+        hourly cost.
+    email_carry_in_s : float or None
+        Email backlog at the start of the week, agent-seconds; ``None`` (default)
+        for the steady state with this roster.
+    solver : Mapping or None
+        The optimiser's figures (status, objective, best bound, gap, wall time),
+        copied to ``kpis["solver"]``.
+
+    Returns
+    -------
+    Evaluation
+        ``coverage``: per requirements row ``interval_start, channel, contacts,
+        aht_seconds, required`` (agents to schedule, integer, after shrinkage),
+        ``scheduled`` (agents, fractional), and the expected ``service_level``,
+        ``asa_seconds``, ``occupancy`` and ``prob_abandon`` (see the module
+        docstring).
+
+        ``kpis``: ``{"channels": {name: {...}}, "overall": {...}}`` and, when
+        given, ``"solver"``. Per channel: ``service_level`` (contact-weighted over
+        the open intervals; for email the share of the week's email answered by
+        its deadline), ``target``, ``meets_target``, ``asa_seconds``
+        (contact-weighted; for email the mean wall-clock delay to answer),
+        ``occupancy`` (weighted by the net agent-seconds available, i.e. handled
+        work over available time), ``prob_abandon`` (contact-weighted, channels
+        with patience only), ``contacts``, and in agent-hours
+        ``scheduled_agent_hours`` (sum of ``scheduled`` × interval hours),
+        ``required_agent_hours`` (of ``required_fractional``),
+        ``understaffed_agent_hours`` and ``overstaffed_agent_hours`` (positive
+        parts of ``required_fractional − scheduled`` and of its opposite, over
+        every interval: a closed channel requires no one, so anyone on it is
+        overstaffing); email adds ``carry_in_agent_hours`` and
+        ``carry_out_agent_hours``. Overall: ``service_level`` (contact-weighted
+        over the queueing channels, not email), ``contacts`` and the agent-hour
+        sums over channels, ``paid_hours`` (all segments but unpaid ones: an
+        activity is unpaid when every break rule for it has ``paid = false``),
+        ``productive_hours`` (work segments), ``schedule_efficiency`` (required
+        agent-hours over productive hours, not capped: above 1 means
+        understaffed overall), ``cost`` (paid hours × the agent's contract
+        ``hourly_cost``, × ``evening_multiplier`` for paid time from 18:00 to
+        midnight local time and × ``weekend_multiplier`` on Saturdays and
+        Sundays, the two multiplying on weekend evenings; each plan interval of
+        a segment is priced by the local time at its start), ``currency``,
+        ``agents_rostered`` and ``shifts``. Hours and cost are rounded to 2
+        decimals, seconds to 1, other figures to 4; infinite or undefined
+        figures (an unstable queue, a channel without contacts) are ``None``.
+
+    Raises
+    ------
+    InvalidInputError
+        When the roster has an agent the agents frame does not.
+    """
+    requirements = requirements.reset_index(drop=True)
+    scheduled = scheduled_per_interval(roster, requirements, centre)[col.SCHEDULED]
+    coverage = requirements[
+        [col.INTERVAL_START, col.CHANNEL, col.CONTACTS, col.AHT_SECONDS, col.REQUIRED]
+    ].copy()
+    coverage[col.SCHEDULED] = scheduled
+    channels: dict[str, dict[str, Any]] = {}
+    interval_h = centre.interval_s / SECONDS_PER_HOUR
+    for name, index in requirements.groupby(col.CHANNEL, sort=False).groups.items():
+        rows = requirements.loc[index]
+        channel = centre.channels[str(name)]
+        on_channel = scheduled.loc[index].to_numpy(np.float64)
+        net = on_channel * (1 - channel.shrinkage)
+        if channel.kind == "deferrable":
+            figures = _email_figures(rows, net, channel, centre, email_carry_in_s)
+        else:
+            figures = _queue_figures(rows, net, channel, centre)
+        coverage.loc[index, col.SERVICE_LEVEL] = figures.service_level
+        coverage.loc[index, col.ASA_SECONDS] = figures.asa_s
+        coverage.loc[index, col.OCCUPANCY] = figures.occupancy
+        coverage.loc[index, col.PROB_ABANDON] = figures.prob_abandon
+        channels[str(name)] = _channel_kpis(
+            figures, rows, on_channel, channel, interval_h
+        )
+    kpis: dict[str, Any] = {
+        "channels": channels,
+        "overall": _overall(channels, roster, centre, agents),
+    }
+    if solver is not None:
+        kpis["solver"] = dict(solver)
+    logger.info(
+        "evaluated %d roster segments against %d requirement rows",
+        len(roster),
+        len(requirements),
+    )
+    return Evaluation(coverage=coverage[[*col.COVERAGE_COLUMNS]], kpis=_rounded(kpis))
+
+
+def write_evaluation(evaluation: Evaluation, out_dir: str | Path) -> None:
+    """Write ``coverage.csv`` and ``kpis.json`` into ``out_dir``, each atomically.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+        From :func:`evaluate_roster`.
+    out_dir : str or Path
+        Folder, created if needed.
+    """
+    folder = Path(out_dir)
+    text = json.dumps(evaluation.kpis, indent=2, allow_nan=False, default=str) + "\n"
+    write_csv(evaluation.coverage, folder / "coverage.csv")
+    write_text_atomic(text, folder / "kpis.json")
+
+
+def load_requirements(path: str | Path, centre: Centre) -> pd.DataFrame:
+    """Read ``requirements.csv`` (as written by ``vuoro requirements``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    centre : Centre
+        The centre it was computed for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The requirements frame: ``interval_start`` tz-aware in the centre's zone,
+        ``open`` bool, numbers as numbers; sorted by interval and channel.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the file, line, column and value at fault.
+    """
+    file = Path(path)
+    frame = read_csv_text(file, col.REQUIREMENTS_COLUMNS)
+    frame[col.OPEN] = [
+        parse_flag(text, f"{file}: line {line}", col.OPEN)
+        for line, text in enumerate(frame[col.OPEN], start=FIRST_DATA_LINE)
+    ]
+    for name in _NUMBER_COLUMNS:
+        values = pd.to_numeric(frame[name], errors="coerce")
+        bad = values.isna() & ~frame[name].isin(["", "nan"])
+        if bad.any():
+            line = int(np.flatnonzero(bad.to_numpy())[0]) + FIRST_DATA_LINE
+            raise InvalidInputError(
+                f"{file}: line {line}: {name} {frame.loc[bad, name].iloc[0]!r} is not "
+                "a number; write the file again with vuoro requirements"
+            )
+        frame[name] = values
+    frame[col.REQUIRED] = frame[col.REQUIRED].astype(np.int64)
+    frame = col.validate_forecast(frame, centre, str(file))
+    return frame.sort_values([col.INTERVAL_START, col.CHANNEL], ignore_index=True)[
+        [*col.REQUIREMENTS_COLUMNS]
+    ]
