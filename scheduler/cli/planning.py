@@ -7,16 +7,25 @@ import shutil
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from forecasts.schema import load_history
-from scheduler.agents import load_agents
+from scheduler.agents import load_agents, load_availability
 from scheduler.cli.common import console, frame_table, input_errors
 from scheduler.config import SAMPLE_DIR, load_centre
+from scheduler.evaluate import write_evaluation
 from scheduler.exceptions import InvalidInputError
 from scheduler.export import write_csv
 from scheduler.pipeline import next_week_start, plan_week, sample_history
 from scheduler.report import requirements_summary
+from scheduler.roster.inputs import RosterInputs
+from scheduler.roster.solve import Progress as SolverProgress
+from scheduler.roster.solve import SolveSettings
+from scheduler.roster.week import RosterPlan, plan_roster
+from scheduler.roster_file import load_roster
 
 SAMPLE_FILES = ("centre.toml", "agents.csv")
 
@@ -67,16 +76,39 @@ def plan(
     agents: Annotated[
         Path | None, typer.Option(help="agents.csv; the sample agents if omitted")
     ] = None,
+    availability: Annotated[
+        Path | None, typer.Option(help="availability.csv: leave and preferences")
+    ] = None,
+    locked: Annotated[
+        Path | None,
+        typer.Option(
+            help="roster.csv of an earlier plan: rows with locked=true are kept "
+            "exactly, the rest is a warm start"
+        ),
+    ] = None,
     week: Annotated[
         str | None, typer.Option(help="first day of the week, e.g. 2026-01-05")
     ] = None,
+    mode: Annotated[
+        str, typer.Option(help="weekly (weekly service-level target) or interval")
+    ] = "weekly",
+    time_limit_s: Annotated[
+        float, typer.Option("--time-limit-s", help="seconds for the roster solve")
+    ] = 60.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
+    seed: Annotated[int, typer.Option(help="random seed of the solver")] = 0,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("vuoro-out"),
 ) -> None:
-    """Plan a week: forecast, staffing requirements (and, soon, the roster)."""
+    """Plan a week: forecast, requirements, roster, evaluation and audit."""
     with input_errors():
         if history is not None and forecast is not None:
             raise InvalidInputError("give --history or --forecast, not both")
+        if mode not in ("weekly", "interval"):
+            raise InvalidInputError(f"--mode {mode!r} is not weekly or interval")
         config = load_centre(centre)
+        staff = load_agents(agents, config)
+        absent = load_availability(availability, staff) if availability else None
+        earlier = load_roster(locked, config, staff) if locked else None
         week_start = _week(week) if week else next_week_start(config, dt.date.today())
         forecast_frame = None
         if forecast is not None:
@@ -85,16 +117,25 @@ def plan(
                 interval_minutes=config.interval_minutes,
                 channels=list(config.channels),
             )
+        settings = SolveSettings(
+            mode=mode,  # type: ignore[arg-type]
+            time_limit_s=time_limit_s,
+            workers=workers,
+            seed=seed,
+        )
         with console.status("forecasting and computing requirements"):
             result = plan_week(
                 config, week_start, history=history, forecast_frame=forecast_frame
             )
-        if agents is not None:
-            # Validated now so that a broken file is reported before the roster
-            # step arrives; the roster optimiser will use it.
-            load_agents(agents, config)
-        write_csv(result.forecast.frame, out / "forecast.csv")
-        write_csv(result.requirements, out / "requirements.csv")
+        inputs = RosterInputs(
+            centre=config,
+            agents=staff,
+            week_start=week_start,
+            availability=absent,
+            locked=None if earlier is None else earlier.loc[earlier["locked"]],
+        )
+        roster = _solve_with_progress(inputs, result.requirements, settings, earlier)
+    _write_plan(out, result.forecast.frame, result.requirements, roster)
     source = "sample history" if history is None and forecast is None else "your data"
     console.print(
         frame_table(
@@ -107,10 +148,90 @@ def plan(
             f"{k}: {v}" for k, v in result.forecast.model_by_channel.items()
         )
         console.print(f"forecast models (best backtest per channel): {chosen}")
+    _summary(roster, out)
+
+
+def _solve_with_progress(
+    inputs: RosterInputs,
+    requirements: pd.DataFrame,
+    settings: SolveSettings,
+    earlier: pd.DataFrame | None,
+) -> RosterPlan:
+    """Solve with a progress bar of elapsed time, objective and gap."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("optimising roster", total=settings.time_limit_s, status="")
+
+        def show(event: SolverProgress) -> None:
+            bar.update(
+                task,
+                completed=event.wall_s,
+                status=f"objective {event.objective / 100:,.0f}  gap {event.gap:.1%}",
+            )
+
+        return plan_roster(
+            inputs, requirements, settings, previous=earlier, on_progress=show
+        )
+
+
+def _write_plan(
+    out: Path, forecast: pd.DataFrame, requirements: pd.DataFrame, plan: RosterPlan
+) -> None:
+    """Every output file, each written atomically, only once all are computed."""
+    write_csv(forecast, out / "forecast.csv")
+    write_csv(requirements, out / "requirements.csv")
+    write_csv(plan.roster, out / "roster.csv")
+    write_csv(plan.bent_rules, out / "bent_rules.csv")
+    write_csv(plan.violations, out / "violations.csv")
+    write_evaluation(plan.evaluation, out)
+
+
+def _number(value: float | None, spec: str) -> str:
+    """A figure of kpis.json as text; ``-`` where it is undefined."""
+    return "-" if value is None else format(value, spec)
+
+
+def _summary(plan: RosterPlan, out: Path) -> None:
+    kpis = plan.evaluation.kpis
+    table = Table(title="roster")
+    for name in ("channel", "weekly service level", "target", "met"):
+        table.add_column(name, justify="left" if name == "channel" else "right")
+    for name, figures in kpis["channels"].items():
+        table.add_row(
+            name,
+            f"{100 * figures['service_level']:.1f} %",
+            f"{100 * figures['target']:.0f} %",
+            "yes" if figures["meets_target"] else "[bold red]no[/]",
+        )
+    console.print(table)
+    overall, solver = kpis["overall"], kpis["solver"]
+    violations = sum(kpis["audit"].values())
+    audit = (
+        "no violations"
+        if violations == 0
+        else f"[bold red]{violations} violations[/] (violations.csv)"
+    )
     console.print(
-        f"wrote {out / 'forecast.csv'} and {out / 'requirements.csv'}\n"
-        "next: the roster optimiser (named agents, shifts, breaks) is not built yet; "
-        "requirements.csv holds the agents needed per channel and interval."
+        f"{overall['agents_rostered']} agents, {overall['shifts']} shifts, paid "
+        f"{_number(overall['paid_hours'], ',.1f')} h, cost "
+        f"{_number(overall['cost'], ',.0f')} {overall['currency']}; solver "
+        f"{solver['status']}, gap {_number(solver['gap'], '.2%')} in "
+        f"{_number(solver['wall_s'], '.0f')} s; audit: {audit}"
+    )
+    for rule, bent in kpis["bent_rules"].items():
+        console.print(f"  bent: {rule}: {bent['terms']} terms, {bent['cost']:,.0f}")
+    if not plan.findings.empty:
+        console.print(f"diagnosis before the solve: {len(plan.findings)} finding(s)")
+        for detail in plan.findings["detail"].head(10):
+            console.print(f"  {detail}")
+    console.print(
+        f"wrote roster.csv, coverage.csv, kpis.json, bent_rules.csv, violations.csv, "
+        f"forecast.csv and requirements.csv to {out}"
     )
 
 

@@ -1,0 +1,503 @@
+"""Named agents to the planned shifts, one group at a time.
+
+The staffing model says how many agents of a group work each shift; this step says
+which, under each agent's own rules (one model per group, all agents of the group
+interchangeable in the staffing model):
+
+* hard: one shift a day; weekly paid hours and working days within the contract
+  (leave lowers the minimums); weekend days; consecutive working days; days off
+  together; rest between shifts, from the previous week's last shift too;
+* soft, each a named penalty: a planned shift left unfilled or an extra one
+  (``assign.count_deviation``), a shift started or ended up to an hour from a
+  planned one (``assign.start_moved``), working on a ``prefer_off`` day
+  (``preference.prefer_off``) or not on a ``prefer_on`` day
+  (``preference.prefer_on``), start times that move between consecutive working days
+  (``stability.start_change``), and an uneven spread of late and weekend shifts in
+  the group (``fairness.late``, ``fairness.weekend``).
+
+When the planned shifts cannot be realised under the hard rules, the group is solved
+again with its whole shift menu, so a roster always comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from scheduler.roster.master import Penalty
+from scheduler.roster.problem import AgentGroup, RosterProblem
+from scheduler.roster.weights import Weights
+from scheduler.shifts import MINUTES_PER_DAY
+
+logger = logging.getLogger(__name__)
+
+LATE_END_MINUTE = 18 * 60
+#: How far (slots) a shift may start from the planned start in the assignment.
+_NEAR_SLOTS = 4
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who works which shift.
+
+    Attributes
+    ----------
+    shifts : dict of (str, int) to int
+        ``(agent_id, day) -> template index``.
+    penalties : list of (Penalty, float)
+        Named soft-rule terms with their values.
+    status : str
+        Worst CP-SAT status over the groups.
+    """
+
+    shifts: dict[tuple[str, int], int]
+    penalties: list[tuple[Penalty, float]]
+    status: str
+
+
+def assign_agents(
+    problem: RosterProblem,
+    counts: Mapping[tuple[int, int, int], int],
+    weights: Weights,
+    *,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    hints: Mapping[tuple[str, int], int] | None = None,
+) -> Assignment:
+    """Assign each group's planned shifts to its agents.
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        The problem.
+    counts : Mapping
+        ``(group, day, template) -> agents`` from the staffing model.
+    weights : Weights
+        Prices of the soft rules.
+    time_limit_s : float
+        Seconds for all groups together.
+    workers, seed : int
+        CP-SAT workers and random seed.
+    hints : Mapping or None
+        ``(agent_id, day) -> template`` of a previous roster, to change little.
+    """
+    shifts: dict[tuple[str, int], int] = {}
+    penalties: list[tuple[Penalty, float]] = []
+    statuses = []
+    total = sum(g.size for g in problem.groups)
+    for gi, g in enumerate(problem.groups):
+        planned = {(d, s): c for (gg, d, s), c in counts.items() if gg == gi and c > 0}
+        budget = max(time_limit_s * g.size / max(total, 1), 0.5)
+        result = _solve_group(
+            problem, g, planned, weights, budget, workers, seed, hints, whole_menu=False
+        )
+        if result is None:
+            logger.info(
+                "group %s: planned shifts cannot be realised; using its whole menu",
+                g.key,
+            )
+            result = _solve_group(
+                problem,
+                g,
+                planned,
+                weights,
+                budget,
+                workers,
+                seed,
+                hints,
+                whole_menu=True,
+            )
+        if result is None:
+            raise RuntimeError(
+                f"no week satisfies the contract of group {g.key}; the pre-solve "
+                "diagnosis names the rule"
+            )
+        got, terms, status = result
+        shifts.update(got)
+        penalties.extend(terms)
+        statuses.append(status)
+    worst = "OPTIMAL" if all(s == "OPTIMAL" for s in statuses) else "FEASIBLE"
+    return Assignment(shifts=shifts, penalties=penalties, status=worst)
+
+
+def _solve_group(
+    problem: RosterProblem,
+    g: AgentGroup,
+    planned: dict[tuple[int, int], int],
+    weights: Weights,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    hints: Mapping[tuple[str, int], int] | None,
+    *,
+    whole_menu: bool,
+) -> tuple[dict[tuple[str, int], int], list[tuple[Penalty, float]], str] | None:
+    model = cp_model.CpModel()
+    options = {
+        d: sorted(set(g.menus[d]) if whole_menu else _near(problem, g, d, planned))
+        for d in range(7)
+    }
+    x: dict[tuple[str, int, int], Any] = {}
+    works: dict[tuple[str, int], Any] = {}
+    penalties: list[Penalty] = []
+    for a in g.agent_ids:
+        for d in range(7):
+            for s in options[d]:
+                x[a, d, s] = model.new_bool_var(f"x[{a},{d},{s}]")
+            w = model.new_bool_var(f"works[{a},{d}]")
+            model.add(sum(x[a, d, s] for s in options[d]) == w)
+            works[a, d] = w
+    _contract(problem, g, model, x, works, options)
+    _rest(problem, g, model, x, options)
+    _weekly_rest(problem, g, model, x, works, options)
+    penalties += _planned_counts(problem, g, model, x, planned, options, weights)
+    penalties += _preferences(problem, g, model, works, weights)
+    penalties += _stability(problem, g, model, x, works, options, weights)
+    penalties += _fairness(problem, g, model, x, options, weights)
+    model.minimize(sum(int(p.cents_per_unit) * p.var for p in penalties))
+    if hints:
+        for (a, d, s), v in x.items():
+            model.add_hint(v, hints.get((a, d)) == s)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    got = {(a, d): s for (a, d, s), v in x.items() if solver.boolean_value(v)}
+    terms = [(p, float(solver.value(p.var))) for p in penalties]
+    return got, [t for t in terms if t[1] > 0], solver.status_name(status)
+
+
+def _near(
+    problem: RosterProblem,
+    g: AgentGroup,
+    day: int,
+    planned: Mapping[tuple[int, int], int],
+) -> set[int]:
+    """The day's planned shifts and those starting and ending nearby."""
+    wanted = {problem.templates[s] for (d, s) in planned if d == day}
+    return {
+        s
+        for s in g.menus[day]
+        if any(
+            abs(t.start_slot - problem.templates[s].start_slot) <= _NEAR_SLOTS
+            and abs(t.end_slot - problem.templates[s].end_slot) <= _NEAR_SLOTS
+            for t in wanted
+        )
+    }
+
+
+def _planned_counts(
+    problem: RosterProblem,
+    g: AgentGroup,
+    model: cp_model.CpModel,
+    x: dict[tuple[str, int, int], Any],
+    planned: Mapping[tuple[int, int], int],
+    options: dict[int, list[int]],
+    weights: Weights,
+) -> list[Penalty]:
+    """The staffing plan, softly: each day's number of shifts, then each shift.
+
+    A shift that starts or ends up to an hour from a planned one (so that an
+    agent's hours or rest hold) costs ``count_moved_cents`` for the planned shift
+    left and again for the one taken; a shift missing or added on a day costs
+    ``count_deviation_cents``.
+    """
+    out = []
+    for d in range(7):
+        want = sum(planned.get((d, s), 0) for s in options[d])
+        have = sum(x[a, d, s] for a in g.agent_ids for s in options[d])
+        out.append(
+            _deviation(
+                model,
+                have,
+                want,
+                g,
+                f"day {d}",
+                "assign.count_deviation",
+                weights.count_deviation_cents,
+            )
+        )
+        for s in options[d]:
+            have_s = sum(x[a, d, s] for a in g.agent_ids)
+            out.append(
+                _deviation(
+                    model,
+                    have_s,
+                    planned.get((d, s), 0),
+                    g,
+                    f"day {d} shift {s}",
+                    "assign.start_moved",
+                    weights.count_moved_cents,
+                )
+            )
+    return out
+
+
+def _deviation(
+    model: cp_model.CpModel,
+    have: Any,
+    want: int,
+    g: AgentGroup,
+    when: str,
+    rule: str,
+    price: int,
+) -> Penalty:
+    dev = model.new_int_var(0, g.size, f"{rule}[{g.key},{when}]")
+    model.add(have - want <= dev)
+    model.add(want - have <= dev)
+    return Penalty(rule, g.key, when, "shifts", price, dev)
+
+
+def _contract(
+    problem: RosterProblem,
+    g: AgentGroup,
+    model: cp_model.CpModel,
+    x: dict[tuple[str, int, int], Any],
+    works: dict[tuple[str, int], Any],
+    options: dict[int, list[int]],
+) -> None:
+    """Weekly hours, days, weekends, consecutive days and days off together."""
+    c = g.contract
+    weekday0 = problem.inputs.week_start.weekday()
+    for a in g.agent_ids:
+        paid = sum(
+            problem.templates[s].paid_slots * x[a, d, s]
+            for d in range(7)
+            for s in options[d]
+        )
+        model.add(paid >= g.min_paid_slots)
+        model.add(paid <= g.max_paid_slots)
+        days = [works[a, d] for d in range(7)]
+        model.add(sum(days) >= g.min_days)
+        model.add(sum(days) <= c.max_days)
+        weekend = [works[a, d] for d in range(7) if (weekday0 + d) % 7 >= 5]
+        model.add(sum(weekend) <= c.max_weekend_days)
+        run = c.max_consecutive_days + 1
+        for first in range(0, 7 - run + 1):
+            model.add(sum(days[first : first + run]) <= c.max_consecutive_days)
+        # Days off inside the week come in runs of at least min_consecutive_days_off.
+        for length in range(1, c.min_consecutive_days_off):
+            for first in range(1, 7 - length):
+                last = first + length - 1
+                if last + 1 > 6:
+                    continue
+                model.add_bool_or(
+                    [
+                        days[first - 1].Not(),
+                        days[last + 1].Not(),
+                        *days[first : last + 1],
+                    ]
+                )
+
+
+def _rest(
+    problem: RosterProblem,
+    g: AgentGroup,
+    model: cp_model.CpModel,
+    x: dict[tuple[str, int, int], Any],
+    options: dict[int, list[int]],
+) -> None:
+    """Rest between consecutive shifts, and after the previous week's last shift."""
+    labour = problem.centre.labour
+    rest_min = max(g.contract.min_rest_hours, labour.min_daily_rest_hours) * 60
+    rest = int(-(-rest_min // problem.slot_minutes))
+    spd = problem.slots_per_day
+    t = problem.templates
+    for d in range(6):
+        for s in options[d]:
+            for s2 in options[d + 1]:
+                if t[s].end_slot + rest > spd + t[s2].start_slot:
+                    for a in g.agent_ids:
+                        model.add_bool_or([x[a, d, s].Not(), x[a, d + 1, s2].Not()])
+    for a in g.agent_ids:
+        end = problem.inputs.previous_shift_end.get(a)
+        if end is None:
+            continue
+        start = problem.inputs.local_midnight(problem.inputs.week_start)
+        free_from = (end - start).total_seconds() / 60 + rest_min
+        for d in range(7):
+            for s in options[d]:
+                if (
+                    d * MINUTES_PER_DAY + t[s].start_slot * problem.slot_minutes
+                    < free_from
+                ):
+                    model.add(x[a, d, s] == 0)
+
+
+def _weekly_rest(
+    problem: RosterProblem,
+    g: AgentGroup,
+    model: cp_model.CpModel,
+    x: dict[tuple[str, int, int], Any],
+    works: dict[tuple[str, int], Any],
+    options: dict[int, list[int]],
+) -> None:
+    """A rest of ``labour.min_weekly_rest_hours`` somewhere in the week.
+
+    It is two days off in a row; or one day off with the shifts either side far
+    enough apart; or a day off at the week's start or end with the next (previous)
+    shift far enough from the week's edge.
+    """
+    spd = problem.slots_per_day
+    need = int(
+        -(-problem.centre.labour.min_weekly_rest_hours * 60 // problem.slot_minutes)
+    )
+    if need <= 0:
+        return
+    t = problem.templates
+    far = spd * 10
+
+    def start(a: str, d: int) -> Any:
+        return sum(t[s].start_slot * x[a, d, s] for s in options[d]) + far * (
+            1 - works[a, d]
+        )
+
+    def end(a: str, d: int) -> Any:
+        return sum(t[s].end_slot * x[a, d, s] for s in options[d])
+
+    for a in g.agent_ids:
+        ways = []
+        for d in range(6):
+            both = model.new_bool_var(f"two_days_off[{a},{d}]")
+            model.add_implication(both, works[a, d].Not())
+            model.add_implication(both, works[a, d + 1].Not())
+            ways.append(both)
+        for d in range(1, 6):
+            gap = model.new_bool_var(f"rest_around[{a},{d}]")
+            model.add_implication(gap, works[a, d].Not())
+            model.add(
+                2 * spd + start(a, d + 1) - end(a, d - 1) >= need
+            ).only_enforce_if(gap)
+            ways.append(gap)
+        head = model.new_bool_var(f"rest_at_start[{a}]")
+        model.add_implication(head, works[a, 0].Not())
+        model.add(spd + start(a, 1) >= need).only_enforce_if(head)
+        tail = model.new_bool_var(f"rest_at_end[{a}]")
+        model.add_implication(tail, works[a, 6].Not())
+        model.add(2 * spd - end(a, 5) >= need).only_enforce_if(tail)
+        model.add_bool_or([*ways, head, tail])
+
+
+def _preferences(
+    problem: RosterProblem,
+    g: AgentGroup,
+    model: cp_model.CpModel,
+    works: dict[tuple[str, int], Any],
+    weights: Weights,
+) -> list[Penalty]:
+    availability = problem.inputs.availability
+    if availability is None:
+        return []
+    out = []
+    mine = availability.loc[availability["agent_id"].isin(g.agent_ids)]
+    for row in mine.itertuples(index=False):
+        d = (row.date - problem.inputs.week_start).days
+        if not 0 <= d < 7 or row.kind not in ("prefer_off", "prefer_on"):
+            continue
+        w = works[str(row.agent_id), d]
+        if row.kind == "prefer_off":
+            out.append(
+                Penalty(
+                    "preference.prefer_off",
+                    str(row.agent_id),
+                    str(row.date),
+                    "days",
+                    weights.prefer_off_cents,
+                    w,
+                )
+            )
+        else:
+            miss = model.new_bool_var(f"miss_on[{row.agent_id},{d}]")
+            model.add(miss == 1 - w)
+            out.append(
+                Penalty(
+                    "preference.prefer_on",
+                    str(row.agent_id),
+                    str(row.date),
+                    "days",
+                    weights.prefer_on_cents,
+                    miss,
+                )
+            )
+    return out
+
+
+def _stability(
+    problem: RosterProblem,
+    g: AgentGroup,
+    model: cp_model.CpModel,
+    x: dict[tuple[str, int, int], Any],
+    works: dict[tuple[str, int], Any],
+    options: dict[int, list[int]],
+    weights: Weights,
+) -> list[Penalty]:
+    spd = problem.slots_per_day
+    price = weights.start_change_cents_per_hour * problem.slot_hours
+    out = []
+    for a in g.agent_ids:
+        starts = [
+            sum(problem.templates[s].start_slot * x[a, d, s] for s in options[d])
+            for d in range(7)
+        ]
+        for d in range(6):
+            if not options[d] or not options[d + 1]:
+                continue
+            dev = model.new_int_var(0, spd, f"start_change[{a},{d}]")
+            slack = spd * (2 - works[a, d] - works[a, d + 1])
+            model.add(dev >= starts[d] - starts[d + 1] - slack)
+            model.add(dev >= starts[d + 1] - starts[d] - slack)
+            out.append(
+                Penalty(
+                    "stability.start_change", a, f"day {d}-{d + 1}", "slots", price, dev
+                )
+            )
+    return out
+
+
+def _fairness(
+    problem: RosterProblem,
+    g: AgentGroup,
+    model: cp_model.CpModel,
+    x: dict[tuple[str, int, int], Any],
+    options: dict[int, list[int]],
+    weights: Weights,
+) -> list[Penalty]:
+    if g.size < 2:
+        return []
+    weekday0 = problem.inputs.week_start.weekday()
+    late = {
+        s
+        for d in range(7)
+        for s in options[d]
+        if problem.templates[s].end_slot * problem.slot_minutes > LATE_END_MINUTE
+    }
+    out = []
+    for name, chosen in (
+        ("fairness.late", lambda d, s: s in late),
+        ("fairness.weekend", lambda d, s: (weekday0 + d) % 7 >= 5),
+    ):
+        counts = [
+            sum(x[a, d, s] for d in range(7) for s in options[d] if chosen(d, s))
+            for a in g.agent_ids
+        ]
+        top = model.new_int_var(0, 7, f"{name}_max[{g.key}]")
+        low = model.new_int_var(0, 7, f"{name}_min[{g.key}]")
+        for c in counts:
+            model.add(top >= c)
+            model.add(low <= c)
+        spread = model.new_int_var(0, 7, f"{name}[{g.key}]")
+        model.add(spread == top - low)
+        out.append(
+            Penalty(
+                name, g.key, "week", "shifts", weights.fairness_cents_per_shift, spread
+            )
+        )
+    return out

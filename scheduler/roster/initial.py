@@ -1,0 +1,270 @@
+"""A first roster, built greedily against demand, for the solver to start from.
+
+CP-SAT proves bounds well on the staffing model but can take long to find a good
+first solution of a model with this many equalities. A greedy week per agent, valid
+under every contract rule by construction, gives it one at once. Agents are taken
+one at a time, the most constrained first (the fewest possible weeks, then the fewest
+skills); each gets the week that covers the most of what is still uncovered:
+
+* ``k`` working days of shifts of one paid length, for every ``k`` and length the
+  contract allows;
+* the days form a pattern that keeps the weekend, consecutive-day and days-off rules;
+* on each day the shift whose slots hold the most uncovered demand on the agent's
+  channels (a slot counts up to one agent), less a price per paid slot so that
+  flexible contracts only take hours that help;
+* rest between consecutive days is kept.
+
+What the agent covers is then taken off the uncovered demand, channel by channel,
+neediest channel first. Breaks are staggered through their windows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from scheduler.roster.problem import AgentGroup, RosterProblem, day_pattern_ok
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Uncovered demand (agents) a paid slot must cover to be worth buying.
+_SLOT_PRICE = 0.35
+#: Share of a slot's requirement whose shortfall counts fully ...
+_DEEP = 0.85
+#: ... and what the rest of it is worth per agent.
+_SHALLOW_WORTH = 0.5
+
+
+def initial_week(
+    problem: RosterProblem, *, rounds: int = 1
+) -> tuple[dict[tuple[str, int], int], dict[tuple[str, int, int], int]]:
+    """Shifts ``(agent, day) -> template``, breaks ``(agent, day, rule) -> offset``.
+
+    With ``rounds`` above 1, later passes take each agent's week out and choose it
+    again against everyone else's. (On the sample centre a second pass makes the
+    solver's objective worse: the greedy's measure of coverage is not the
+    objective, so one pass is the default.)
+    """
+    spd = problem.slots_per_day
+    horizon = problem.n_slots + spd
+    uncovered = {
+        name: np.concatenate([d.required_fractional, np.zeros(spd)])
+        for name, d in problem.channels.items()
+    }
+    required = {name: u.copy() for name, u in uncovered.items()}
+    weekday0 = problem.inputs.week_start.weekday()
+    candidates = {
+        gi: _candidate_weeks(problem, g, weekday0)
+        for gi, g in enumerate(problem.groups)
+    }
+    # Most constrained first: the fewest candidate weeks, then the fewest skills.
+    order = sorted(
+        candidates,
+        key=lambda i: (len(candidates[i]), len(problem.groups[i].skills)),
+    )
+    weeks: dict[str, dict[int, int]] = {}
+    taken: dict[str, list[tuple[str, int]]] = {}
+    for _ in range(rounds):
+        for gi in order:
+            g = problem.groups[gi]
+            if not candidates[gi]:
+                continue
+            for agent in g.agent_ids:
+                for channel, t in taken.pop(agent, []):
+                    uncovered[channel][t] += 1.0
+                need = np.max(
+                    [_value(uncovered[c], required[c]) for c in g.skills], axis=0
+                )
+                prefix = np.concatenate([[0.0], np.cumsum(need - _SLOT_PRICE)])
+                weeks[agent] = _best_week(problem, g, candidates[gi], prefix)
+                taken[agent] = [
+                    _cover(uncovered, g.skills, t)
+                    for d, s in weeks[agent].items()
+                    for t in range(*_clipped(problem.shift_span(d, s), horizon))
+                ]
+    shifts = {(a, d): s for a, week in weeks.items() for d, s in week.items()}
+    breaks = default_breaks(problem, shifts)
+    for g in problem.groups:
+        for d, lock in g.locked.items():
+            for rule, offset in lock.breaks:
+                breaks[g.agent_ids[0], d, rule] = offset
+    logger.debug("initial week: %d shifts", len(shifts))
+    return shifts, breaks
+
+
+def _value(uncovered: FloatArray, required: FloatArray) -> FloatArray:
+    """Worth of one more agent in each slot: more where the gap is deep.
+
+    The first ``_DEEP`` of the requirement counts fully, the rest half, and
+    nothing beyond the requirement.
+    """
+    covered = required - uncovered
+    deep = np.clip(_DEEP * required - covered, 0.0, 1.0)
+    shallow = np.clip(uncovered, 0.0, 1.0) - deep
+    return deep + _SHALLOW_WORTH * np.clip(shallow, 0.0, None)
+
+
+def _clipped(span: tuple[int, int], horizon: int) -> tuple[int, int]:
+    return span[0], min(span[1], horizon)
+
+
+def _cover(
+    uncovered: dict[str, FloatArray], skills: tuple[str, ...], t: int
+) -> tuple[str, int]:
+    """Take one agent off the neediest of their channels in slot ``t``."""
+    channel = max(skills, key=lambda c: uncovered[c][t])
+    uncovered[channel][t] -= 1.0
+    return channel, t
+
+
+Week = tuple[tuple[int, ...], dict[int, list[int]]]
+
+
+def _candidate_weeks(
+    problem: RosterProblem, g: AgentGroup, weekday0: int
+) -> list[Week]:
+    """Valid day patterns, each with its templates per day (one paid length)."""
+    c = g.contract
+    open_days = [d for d in range(7) if g.menus[d] and g.available[d]]
+    paid_lengths = sorted(
+        {problem.templates[s].paid_slots for d in open_days for s in g.menus[d]}
+    )
+    weeks: list[Week] = []
+    for k in range(max(g.min_days, 1), min(c.max_days, len(open_days)) + 1):
+        for paid in paid_lengths:
+            if not g.min_paid_slots <= k * paid <= g.max_paid_slots:
+                continue
+            by_day = {
+                d: [s for s in g.menus[d] if problem.templates[s].paid_slots == paid]
+                for d in open_days
+            }
+            usable = [d for d in open_days if by_day[d]]
+            weeks += [
+                (p, by_day)
+                for p in itertools.combinations(usable, k)
+                if day_pattern_ok(p, c, weekday0) and set(g.locked) <= set(p)
+            ]
+    if not weeks:
+        logger.info("group %s: no uniform week fits its contract", g.key)
+    return weeks
+
+
+def _best_week(
+    problem: RosterProblem, g: AgentGroup, weeks: list[Week], prefix: FloatArray
+) -> dict[int, int]:
+    """The candidate week covering the most uncovered demand, rest kept."""
+    best: dict[int, int] = {}
+    best_value = -np.inf
+    rest = _rest_slots(problem, g)
+    cache: dict[tuple[int, int], tuple[float, int]] = {}
+    for days, by_day in weeks:
+        chosen: dict[int, int] = {}
+        value = 0.0
+        previous_end = -(10**9)
+        for d in days:
+            options = by_day[d]
+            if d in g.locked:
+                options = [problem.templates.index(g.locked[d].template)]
+            key = (d, id(by_day))
+            if key not in cache:
+                values = [
+                    prefix[min(e, prefix.size - 1)] - prefix[f]
+                    for f, e in (problem.shift_span(d, s) for s in options)
+                ]
+                i = int(np.argmax(values))
+                cache[key] = (values[i], options[i])
+            gain, s = cache[key]
+            first, end = problem.shift_span(d, s)
+            if first < previous_end + rest:
+                value = -np.inf
+                break
+            chosen[d] = s
+            value += gain
+            previous_end = end
+        if value > best_value and _weekly_rest_ok(problem, chosen):
+            best, best_value = chosen, value
+    return best
+
+
+def _weekly_rest_ok(problem: RosterProblem, week: dict[int, int]) -> bool:
+    """Whether the week holds one rest of ``labour.min_weekly_rest_hours``."""
+    need = problem.centre.labour.min_weekly_rest_hours * 60 / problem.slot_minutes
+    edges = [0]
+    for d in sorted(week):
+        first, end = problem.shift_span(d, week[d])
+        edges += [first, end]
+    edges.append(problem.n_slots)
+    return any(b - a >= need for a, b in zip(edges[::2], edges[1::2], strict=True))
+
+
+def _rest_slots(problem: RosterProblem, g: AgentGroup) -> int:
+    rest_h = max(g.contract.min_rest_hours, problem.centre.labour.min_daily_rest_hours)
+    return int(np.ceil(rest_h * 60 / problem.slot_minutes))
+
+
+def default_breaks(
+    problem: RosterProblem,
+    shifts: Mapping[tuple[str, int], int],
+    skip: Mapping[tuple[str, int, int], int] | None = None,
+) -> dict[tuple[str, int, int], int]:
+    """Breaks staggered through their windows: ``(agent, day, rule) -> offset``."""
+    out = {}
+    for i, ((agent, d), template) in enumerate(sorted(shifts.items())):
+        for w in problem.templates[template].breaks:
+            if skip is not None and (agent, d, w.rule) in skip:
+                continue
+            width = w.latest_slot - w.earliest_slot + 1
+            out[agent, d, w.rule] = w.earliest_slot + (i * 3) % width
+    return out
+
+
+def rounded_counts(
+    problem: RosterProblem, lp_n: Mapping[tuple[int, int, int], float]
+) -> dict[tuple[int, int, int], int]:
+    """Whole shift counts from the LP relaxation's, day by day and group by group.
+
+    Each group's working agents on a day is the LP's total rounded to the nearest
+    whole number (at most the group's available agents); they go to the day's
+    shifts by largest remainder of the LP's counts.
+    """
+    by_day: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+    for (g, d, s), x in lp_n.items():
+        by_day[g, d].append((s, x))
+    counts: dict[tuple[int, int, int], int] = {}
+    for (g, d), options in by_day.items():
+        total = min(round(sum(x for _, x in options)), problem.groups[g].available[d])
+        floors = {s: int(np.floor(x + 1e-9)) for s, x in options}
+        left = total - sum(floors.values())
+        if left < 0:
+            for s, _ in sorted(options, key=lambda o: o[1] - np.floor(o[1] + 1e-9)):
+                take = min(floors[s], -left)
+                floors[s] -= take
+                left += take
+        by_rest = sorted(options, key=lambda o: np.floor(o[1] + 1e-9) - o[1])
+        for s, _ in by_rest[: max(left, 0)]:
+            floors[s] += 1
+        counts.update({(g, d, s): c for s, c in floors.items() if c})
+    return counts
+
+
+def staggered_breaks(
+    problem: RosterProblem, counts: Mapping[tuple[int, int, int], int]
+) -> dict[tuple[int, int, int, int], int]:
+    """Break counts ``(group, day, rule, slot) -> agents`` spread over the windows."""
+    out: dict[tuple[int, int, int, int], int] = defaultdict(int)
+    i = 0
+    for (g, d, s), c in sorted(counts.items()):
+        t = problem.templates[s]
+        for _ in range(c):
+            for w in t.breaks:
+                width = w.latest_slot - w.earliest_slot + 1
+                out[g, d, w.rule, t.start_slot + w.earliest_slot + (i * 3) % width] += 1
+            i += 1
+    return dict(out)

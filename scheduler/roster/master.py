@@ -1,0 +1,415 @@
+"""The staffing model: how many of each agent group work each shift, and on what.
+
+Variables, per agent group ``g`` (see :mod:`scheduler.roster.problem`):
+
+* ``n[g, d, s]`` agents of ``g`` working shift template ``s`` on day ``d``;
+* ``b[g, d, r, k]`` of them starting the break of rule ``r`` at slot ``k`` of day
+  ``d``. Breaks of one rule are counted, not assigned: the count in any stretch of
+  slots lies between the shifts whose window has closed and those whose window has
+  opened (the conditions under which a first-deadline-first assignment of breaks to
+  shifts exists; :mod:`scheduler.roster.breaks` performs it);
+* ``present[g, t]`` agents at work and not on a break in slot ``t`` (a running sum
+  of shift starts and ends and break starts and ends);
+* ``y[g, c, t]`` of them on channel ``c``: every present agent is on one of their
+  channels that is open.
+
+The group rules (weekly hours, days, weekends, consecutive days) hold for the
+group's totals, which every roster of named agents satisfies; the per-agent rules are
+for :mod:`scheduler.roster.assign`. So this model's optimum bounds the whole
+problem's from below, and its best bound is the bound the gap is measured against.
+
+Coverage per channel (``scheduler.roster.coverage``) and the objective are added by
+the functions here; every penalty is a named term.
+
+The same builder writes the model for CP-SAT (integers) or for an LP solver
+(continuous variables, through ``model_builder``), which gives the LP bound on paid
+hours without agent rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from ortools.linear_solver.python import model_builder as mb
+from ortools.sat.python import cp_model
+
+from scheduler.roster.problem import AgentGroup, RosterProblem, day_pattern_ok
+from scheduler.roster.weights import DEFAULT_WEIGHTS, Weights
+from scheduler.shifts import BreakWindow
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["weekly", "interval"]
+BIG = 10**9
+
+
+class Backend:
+    """The few modelling calls the builder needs, for CP-SAT or an LP solver.
+
+    Parameters
+    ----------
+    model : ortools.sat.python.cp_model.CpModel or model_builder.Model
+        The model to write into: CP-SAT gets integer variables, ``model_builder``
+        (an LP solver) continuous ones.
+    """
+
+    def __init__(self, model: cp_model.CpModel | mb.Model) -> None:
+        self.model = model
+        self.integral = isinstance(model, cp_model.CpModel)
+
+    def var(self, lb: int, ub: int, name: str) -> Any:
+        """A new variable in ``[lb, ub]``."""
+        if isinstance(self.model, cp_model.CpModel):
+            return self.model.new_int_var(lb, ub, name)
+        return self.model.new_num_var(float(lb), float(ub), name)
+
+    def add(self, constraint: Any) -> None:
+        """Post a linear constraint."""
+        self.model.add(constraint)
+
+    def sum(self, terms: Iterable[Any]) -> Any:
+        """Sum of linear terms (0 when there are none)."""
+        listed = list(terms)
+        if not listed:
+            return 0
+        if self.integral:
+            return cp_model.LinearExpr.sum(listed)
+        return mb.LinearExpr.sum(listed)
+
+    def weighted(self, terms: Iterable[Any], weights: Iterable[float]) -> Any:
+        """Weighted sum of linear terms; CP-SAT weights are rounded to integers."""
+        t, w = list(terms), list(weights)
+        if not t:
+            return 0
+        if self.integral:
+            return cp_model.LinearExpr.weighted_sum(t, [round(x) for x in w])
+        return mb.LinearExpr.weighted_sum(t, w)
+
+
+@dataclass
+class Penalty:
+    """A named penalty term: what it measures, its price, and the variable.
+
+    Attributes
+    ----------
+    rule : str
+        The rule bent, e.g. ``coverage.shortfall`` or ``email.deadline``.
+    subject : str
+        Whom or what: a channel, an agent, a group.
+    when : str
+        The slot, day or ``week``.
+    unit : str
+        Unit of the variable's value, e.g. ``agent-slots/100``.
+    cents_per_unit : float
+        Price per unit.
+    var : Any
+        The model variable (or expression) measuring it.
+    """
+
+    rule: str
+    subject: str
+    when: str
+    unit: str
+    cents_per_unit: float
+    var: Any
+
+
+@dataclass
+class MasterModel:
+    """The built model and its variables, for solving and reading back."""
+
+    backend: Backend
+    n: dict[tuple[int, int, int], Any] = field(default_factory=dict)
+    b: dict[tuple[int, int, int, int], Any] = field(default_factory=dict)
+    present: dict[tuple[int, int], Any] = field(default_factory=dict)
+    y: dict[tuple[int, str, int], Any] = field(default_factory=dict)
+    cost_terms: list[tuple[Any, int]] = field(default_factory=list)
+    penalties: list[Penalty] = field(default_factory=list)
+    paid_slots_terms: list[tuple[Any, int]] = field(default_factory=list)
+    patterns: dict[tuple[int, tuple[int, ...]], Any] = field(default_factory=dict)
+
+    def objective(self) -> Any:
+        """Pay plus every priced penalty, in cents."""
+        terms = [v for v, _ in self.cost_terms] + [p.var for p in self.penalties]
+        weights = [c for _, c in self.cost_terms] + [
+            p.cents_per_unit for p in self.penalties
+        ]
+        return self.backend.weighted(terms, weights)
+
+    def paid_slots(self) -> Any:
+        """Paid agent-slots of all shifts."""
+        return self.backend.weighted(
+            [v for v, _ in self.paid_slots_terms], [w for _, w in self.paid_slots_terms]
+        )
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """Counts to hold fixed (a roster of named agents being evaluated).
+
+    Attributes
+    ----------
+    n : Mapping
+        ``(g, d, s) -> count`` of shifts; every other shift count is 0.
+    b : Mapping or None
+        ``(g, d, r, k) -> count`` of breaks; every other break count is 0.
+        ``None`` leaves the break counts free.
+    """
+
+    n: Mapping[tuple[int, int, int], int]
+    b: Mapping[tuple[int, int, int, int], int] | None
+
+
+def break_rules_of(
+    problem: RosterProblem, g: AgentGroup, day: int
+) -> dict[int, list[tuple[int, BreakWindow]]]:
+    """For each break rule, the (template, window) pairs on the group's day menu."""
+    out: dict[int, list[tuple[int, BreakWindow]]] = defaultdict(list)
+    for s in g.menus[day]:
+        for w in problem.templates[s].breaks:
+            out[w.rule].append((s, w))
+    return out
+
+
+def build_master(
+    problem: RosterProblem,
+    backend: Backend,
+    *,
+    agent_rules: bool = True,
+    fixed: Fixed | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> MasterModel:
+    """Shift, break, presence and allocation variables with the group rules.
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        The problem.
+    backend : Backend
+        Where to write the model.
+    agent_rules : bool
+        Post the group forms of the contract rules and headcounts; ``False`` for the
+        LP bound "without agent rules".
+    fixed : Fixed or None
+        Shift and break counts to fix (evaluating a given roster).
+    weights : Weights
+        Prices of the contract rules when they must bend.
+    """
+    m = MasterModel(backend=backend)
+    horizon = problem.n_slots
+    for gi, g in enumerate(problem.groups):
+        starts: dict[int, list[Any]] = defaultdict(list)
+        ends: dict[int, list[Any]] = defaultdict(list)
+        for d in range(7):
+            day_vars = []
+            cap = g.available[d] if agent_rules else BIG // 1000
+            for s in g.menus[d]:
+                lo = 0
+                hi = cap
+                if fixed is not None:
+                    lo = hi = fixed.n.get((gi, d, s), 0)
+                elif d in g.locked:
+                    lo = hi = 1
+                v = backend.var(lo, hi, f"n[{g.key},{d},{s}]")
+                m.n[gi, d, s] = v
+                day_vars.append(v)
+                first, end = problem.shift_span(d, s)
+                starts[first].append(v)
+                ends[end].append(v)
+                cost = problem.shift_cost_cents(g, d, s)
+                m.cost_terms.append((v, cost))
+                m.paid_slots_terms.append((v, problem.templates[s].paid_slots))
+            if agent_rules and day_vars:
+                backend.add(backend.sum(day_vars) <= g.available[d])
+            _breaks(problem, m, gi, g, d, starts, ends, fixed)
+        if agent_rules:
+            _group_rules(problem, m, gi, g, weights)
+        _presence(problem, m, gi, g, starts, ends, horizon)
+    logger.debug(
+        "master: %d shift, %d break, %d allocation variables",
+        len(m.n),
+        len(m.b),
+        len(m.y),
+    )
+    return m
+
+
+def _breaks(
+    problem: RosterProblem,
+    m: MasterModel,
+    gi: int,
+    g: AgentGroup,
+    d: int,
+    starts: dict[int, list[Any]],
+    ends: dict[int, list[Any]],
+    fixed: Fixed | None,
+) -> None:
+    """Break counts of one group and day, between their windows' bounds."""
+    backend = m.backend
+    base = d * problem.slots_per_day
+    locked = g.locked.get(d)
+    for rule, pairs in break_rules_of(problem, g, d).items():
+        ks = sorted(
+            {problem.templates[s].start_slot + k for s, w in pairs for k in w.starts}
+        )
+        if locked is not None:
+            ks = sorted(
+                set(ks)
+                | {
+                    locked.template.start_slot + o
+                    for r, o in locked.breaks
+                    if r == rule
+                }
+            )
+        duration = pairs[0][1].duration_slots
+        bvars = {}
+        for k in ks:
+            lo, hi = 0, BIG // 1000
+            if fixed is not None and fixed.b is not None:
+                lo = hi = fixed.b.get((gi, d, rule, k), 0)
+            elif locked is not None:
+                lo = hi = sum(
+                    1
+                    for r, o in locked.breaks
+                    if r == rule and locked.template.start_slot + o == k
+                )
+            v = backend.var(lo, hi, f"b[{g.key},{d},{rule},{k}]")
+            bvars[k] = v
+            m.b[gi, d, rule, k] = v
+            starts[base + k + duration].append(v)
+            ends[base + k].append(v)
+        needing = [m.n[gi, d, s] for s, _ in pairs]
+        backend.add(backend.sum(bvars.values()) == backend.sum(needing))
+
+
+def _group_rules(
+    problem: RosterProblem, m: MasterModel, gi: int, g: AgentGroup, weights: Weights
+) -> None:
+    """Contract rules for the group: day patterns per agent, hours summed.
+
+    ``p[g, π]`` agents of the group work exactly the days of pattern ``π``; the
+    shifts worked each day must match. A pattern that breaks the contract's day
+    rules, or whose days cannot hold the contract's hours, is allowed only at a
+    price (``contract.days`` bent), so leave or locks
+    that leave no valid week still give a roster. Paid hours are summed over the
+    group, with hours outside the contract's range priced (``contract.hours``).
+    """
+    backend = m.backend
+    c = g.contract
+    weekday0 = problem.inputs.week_start.weekday()
+    open_days = [d for d in range(7) if g.menus[d]]
+    locked = set(g.locked)
+    patterns = [
+        p
+        for k in range(len(open_days) + 1)
+        for p in itertools.combinations(open_days, k)
+        if locked <= set(p)
+    ]
+    chosen = []
+    for pattern in patterns:
+        v = backend.var(0, g.size, f"pattern[{g.key},{''.join(map(str, pattern))}]")
+        m.patterns[gi, pattern] = v
+        chosen.append(v)
+        ok = (
+            g.min_days <= len(pattern) <= c.max_days
+            and day_pattern_ok(pattern, c, weekday0)
+            and _hours_fit(problem, g, pattern)
+        )
+        if not ok:
+            m.penalties.append(
+                Penalty(
+                    "contract.days",
+                    g.key,
+                    "days " + ",".join(map(str, pattern)),
+                    "agents",
+                    weights.bent_week_cents_per_agent,
+                    v,
+                )
+            )
+    backend.add(backend.sum(chosen) == g.size)
+    for d in open_days:
+        working = [m.patterns[gi, p] for p in patterns if d in p]
+        backend.add(
+            backend.sum(m.n[gi, d, s] for s in g.menus[d]) == backend.sum(working)
+        )
+    paid = backend.weighted(
+        [m.n[gi, d, s] for d in range(7) for s in g.menus[d]],
+        [problem.templates[s].paid_slots for d in range(7) for s in g.menus[d]],
+    )
+    price = weights.bent_hours_cents_per_hour * problem.slot_hours
+    short = backend.var(0, g.size * g.min_paid_slots, f"hours_short[{g.key}]")
+    over = backend.var(0, g.size * 7 * problem.slots_per_day, f"hours_over[{g.key}]")
+    backend.add(paid + short >= g.size * g.min_paid_slots)
+    backend.add(paid - over <= g.size * g.max_paid_slots)
+    for name, v in (("contract.hours_short", short), ("contract.hours_over", over)):
+        m.penalties.append(Penalty(name, g.key, "week", "agent-slots", price, v))
+
+
+def _hours_fit(problem: RosterProblem, g: AgentGroup, pattern: tuple[int, ...]) -> bool:
+    """Whether shifts on the pattern's days can make up the contract's hours."""
+    paid = [[problem.templates[s].paid_slots for s in g.menus[d]] for d in pattern]
+    most = sum(max(p) for p in paid)
+    least = sum(min(p) for p in paid)
+    return most >= g.min_paid_slots and least <= g.max_paid_slots
+
+
+def _presence(
+    problem: RosterProblem,
+    m: MasterModel,
+    gi: int,
+    g: AgentGroup,
+    starts: dict[int, list[Any]],
+    ends: dict[int, list[Any]],
+    horizon: int,
+) -> None:
+    """Agents present (working, not on a break) in each slot, and their channels."""
+    backend = m.backend
+    covered = np.zeros(horizon + 1, dtype=bool)
+    for d in range(7):
+        for s in g.menus[d]:
+            first, end = problem.shift_span(d, s)
+            covered[first : min(end, horizon)] = True
+    previous: Any = 0
+    for t in range(horizon):
+        delta_in, delta_out = starts.get(t, []), ends.get(t, [])
+        if not covered[t]:
+            previous = 0
+            continue
+        v = backend.var(0, BIG // 1000, f"present[{g.key},{t}]")
+        backend.add(v == previous + backend.sum(delta_in) - backend.sum(delta_out))
+        m.present[gi, t] = v
+        previous = v
+        open_skills = [c for c in g.skills if problem.channels[c].open[t]]
+        if not open_skills:
+            continue
+        ys = []
+        for c in open_skills:
+            y = backend.var(0, BIG // 1000, f"y[{g.key},{c},{t}]")
+            m.y[gi, c, t] = y
+            ys.append(y)
+        backend.add(backend.sum(ys) == v)
+        locked = g.locked.get(t // problem.slots_per_day)
+        if locked is not None:
+            offset = (
+                t
+                - (t // problem.slots_per_day) * problem.slots_per_day
+                - locked.template.start_slot
+            )
+            channel = locked.channels.get(offset)
+            if channel is not None and (gi, channel, t) in m.y:
+                backend.add(m.y[gi, channel, t] == v)
+
+
+def staffed(m: MasterModel, problem: RosterProblem, channel: str) -> dict[int, Any]:
+    """Scheduled agents on a channel per slot, as expressions (absent slots: none)."""
+    by_slot: dict[int, list[Any]] = defaultdict(list)
+    for (_, c, t), v in m.y.items():
+        if c == channel:
+            by_slot[t].append(v)
+    return {t: m.backend.sum(vs) for t, vs in by_slot.items()}

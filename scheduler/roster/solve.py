@@ -1,0 +1,567 @@
+"""Solving a week: staffing model, named agents, breaks, channels, and the gap.
+
+1. The staffing model (:mod:`scheduler.roster.master` with
+   :mod:`scheduler.roster.coverage`) is solved by CP-SAT within most of the time
+   limit. Its best bound is a lower bound on the whole problem's objective.
+2. Each group's planned shifts go to named agents (:mod:`scheduler.roster.assign`).
+3. Breaks go to agents first deadline first (:mod:`scheduler.roster.breaks`).
+4. The roster of named agents is evaluated exactly: the staffing model again, with
+   every shift and break count fixed to the roster's, allocates agents to channels
+   and prices coverage. Its objective plus the assignment's soft-rule penalties is
+   the roster's objective; the gap is measured against the bound of step 1.
+5. Each agent gets a channel in each slot, from the group's allocation, keeping the
+   channel they had in the slot before where they can.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from scheduler import schema as col
+from scheduler.roster.assign import assign_agents
+from scheduler.roster.breaks import place_breaks
+from scheduler.roster.coverage import add_coverage
+from scheduler.roster.initial import (
+    default_breaks,
+    initial_week,
+    rounded_counts,
+    staggered_breaks,
+)
+from scheduler.roster.master import (
+    Backend,
+    Fixed,
+    MasterModel,
+    Mode,
+    Penalty,
+    build_master,
+)
+from scheduler.roster.problem import RosterProblem
+from scheduler.roster.search import Incumbent, LpSolution, day_window_search, solve_lp
+from scheduler.roster.weights import DEFAULT_WEIGHTS, Weights
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One improvement of the staffing model during the solve.
+
+    Attributes
+    ----------
+    wall_s : float
+        Seconds since the solve began.
+    objective : float
+        Objective of the best solution so far, in cents.
+    best_bound : float
+        Best proven lower bound, in cents.
+    """
+
+    wall_s: float
+    objective: float
+    best_bound: float
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between objective and bound."""
+        return abs(self.objective - self.best_bound) / max(abs(self.objective), 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class SolveSettings:
+    """How to solve.
+
+    Attributes
+    ----------
+    mode : {"weekly", "interval"}
+        Coverage of live channels: the weekly service-level target with interval
+        floors, or each interval's requirement.
+    time_limit_s : float
+        Wall-clock seconds for the whole solve.
+    workers : int
+        CP-SAT search workers.
+    seed : int
+        Random seed, for repeatable results.
+    relative_gap : float
+        Stop the staffing model once its gap is at most this.
+    floor_share : float
+        Weekly mode: each interval's floor reaches this share of the target.
+    email_carry_in_s : float or None
+        Email backlog at the start in agent-seconds; ``None`` for the steady state.
+    weights : Weights
+        Prices of every term of the objective.
+    """
+
+    mode: Mode = "weekly"
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    relative_gap: float = 0.002
+    floor_share: float = 0.75
+    email_carry_in_s: float | None = None
+    weights: Weights = field(default_factory=lambda: DEFAULT_WEIGHTS)
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("weekly", "interval"):
+            raise ValueError(f"mode must be 'weekly' or 'interval', got {self.mode!r}")
+        if not self.time_limit_s > 0:
+            raise ValueError(
+                f"time_limit_s must be > 0 seconds, got {self.time_limit_s!r}"
+            )
+        if self.workers < 1:
+            raise ValueError(f"workers must be >= 1, got {self.workers!r}")
+
+
+@dataclass(frozen=True)
+class RosterSolution:
+    """A solved week.
+
+    Attributes
+    ----------
+    roster : pandas.DataFrame
+        The roster frame (DESIGN section 3), one row per segment.
+    status : str
+        ``OPTIMAL`` when the staffing model was proven optimal and the assignment
+        realised it exactly, else ``FEASIBLE``.
+    objective : float
+        The roster's objective in cents (pay plus every penalty).
+    best_bound : float
+        Proven lower bound on any roster's objective, in cents.
+    wall_s : float
+        Seconds spent.
+    penalties : pandas.DataFrame
+        Every penalty term that is not zero: ``rule, subject, when, amount, unit,
+        cost_cents``.
+    progress : list of Progress
+        The staffing model's improvements over time.
+    email_carry_in_s : dict of str to float
+        Email backlog assumed at the start, per channel.
+    """
+
+    roster: pd.DataFrame
+    status: str
+    objective: float
+    best_bound: float
+    wall_s: float
+    penalties: pd.DataFrame
+    progress: list[Progress]
+    email_carry_in_s: dict[str, float]
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between the roster's objective and the bound."""
+        return max(self.objective - self.best_bound, 0.0) / max(
+            abs(self.objective), 1.0
+        )
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports CP-SAT's improvements, and later ones, as :class:`Progress`."""
+
+    def __init__(
+        self,
+        started: float,
+        on_progress: Callable[[Progress], None] | None,
+        stop: threading.Event | None,
+        lp_bound: float,
+    ) -> None:
+        super().__init__()
+        self.started = started
+        self.on_progress = on_progress
+        self.stop = stop
+        self.lp_bound = lp_bound
+        self.history: list[Progress] = []
+
+    def on_solution_callback(self) -> None:
+        self.report(self.objective_value, self.best_objective_bound)
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+
+    def report(self, objective: float, bound: float) -> None:
+        """Record and pass on one improvement."""
+        event = Progress(
+            wall_s=time.monotonic() - self.started,
+            objective=objective,
+            best_bound=max(bound, self.lp_bound),
+        )
+        self.history.append(event)
+        if self.on_progress is not None:
+            self.on_progress(event)
+
+
+def solve_roster(
+    problem: RosterProblem,
+    settings: SolveSettings | None = None,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    hints: Mapping[tuple[str, int], int] | None = None,
+) -> RosterSolution:
+    """Build the week's roster.
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        The problem (:func:`scheduler.roster.problem.build_problem`).
+    settings : SolveSettings or None
+        Mode, time limit, workers, seed, weights.
+    on_progress : callable or None
+        Called with each improvement of the staffing model (objective and bound).
+    stop : threading.Event or None
+        Set it to stop the search early; the best roster so far comes back.
+    hints : Mapping or None
+        ``(agent_id, day) -> template`` of a previous roster: a warm start, and the
+        assignment keeps agents on their shifts where it can.
+    """
+    settings = settings or SolveSettings()
+    started = time.monotonic()
+    weights = settings.weights
+    lp = solve_lp(
+        problem,
+        settings.mode,
+        weights,
+        floor_share=settings.floor_share,
+        email_carry_in_s=settings.email_carry_in_s,
+        time_limit_s=settings.time_limit_s * 0.25,
+    )
+    first_price, _, start_values, _ = _solve_fixed(
+        problem, settings, _first_counts(problem, lp, hints)
+    )
+    model, master, carry = _build(problem, settings)
+    variables = _variables(model)
+    start = Incumbent(
+        [start_values.get(v.name, 0) for v in variables], first_price.objective
+    )
+    for v, value in zip(variables, start.solution, strict=True):
+        model.add_hint(v, value)
+    plan_until = started + settings.time_limit_s * 0.8
+    solver = _solver(settings, max((plan_until - time.monotonic()) * 0.4, 1.0))
+    solver.parameters.relative_gap_limit = settings.relative_gap
+    callback = _Progress(started, on_progress, stop, lp.objective)
+    status = solver.solve(model, callback)
+    best = start
+    bound = lp.objective
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = max(solver.best_objective_bound, lp.objective)
+        if solver.objective_value < start.objective:
+            best = Incumbent(
+                list(solver.response_proto.solution), solver.objective_value
+            )
+    proven = status == cp_model.OPTIMAL
+    if not proven and (best.objective - bound) > settings.relative_gap * best.objective:
+
+        def improved(incumbent: Incumbent) -> None:
+            callback.report(incumbent.objective, bound)
+
+        best = day_window_search(
+            model,
+            master,
+            best,
+            deadline=plan_until,
+            workers=settings.workers,
+            seed=settings.seed,
+            on_improve=improved,
+            stop=stop,
+        )
+    counts = {k: best.solution[v.index] for k, v in master.n.items()}
+    break_counts = {k: best.solution[v.index] for k, v in master.b.items()}
+    logger.info(
+        "staffing model: objective %.0f, bound %.0f (LP %.0f), %.1f s",
+        best.objective,
+        bound,
+        lp.objective,
+        time.monotonic() - started,
+    )
+    remaining = max(settings.time_limit_s - (time.monotonic() - started), 2.0)
+    assignment = assign_agents(
+        problem,
+        counts,
+        weights,
+        time_limit_s=remaining * 0.4,
+        workers=settings.workers,
+        seed=settings.seed,
+        hints=hints,
+    )
+    planned = place_breaks(problem, assignment.shifts, break_counts)
+    final, breaks, channels = _final(
+        problem,
+        settings,
+        assignment.shifts,
+        planned,
+        started + settings.time_limit_s - time.monotonic(),
+    )
+    soft = sum(p.cents_per_unit * value for p, value in assignment.penalties)
+    objective = final.objective + soft
+    roster = roster_frame(problem, assignment.shifts, breaks, channels)
+    exact = proven and objective <= best.objective + 0.5
+    return RosterSolution(
+        roster=roster,
+        status="OPTIMAL" if exact else "FEASIBLE",
+        objective=objective,
+        best_bound=min(bound, objective),
+        wall_s=time.monotonic() - started,
+        penalties=_penalty_frame(final.penalties + assignment.penalties),
+        progress=callback.history,
+        email_carry_in_s=carry,
+    )
+
+
+def _solver(settings: SolveSettings, time_limit_s: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
+    return solver
+
+
+@dataclass(frozen=True)
+class _Final:
+    objective: float
+    penalties: list[tuple[Penalty, float]]
+
+
+def _build(
+    problem: RosterProblem, settings: SolveSettings, fixed: Fixed | None = None
+) -> tuple[cp_model.CpModel, MasterModel, dict[str, float]]:
+    """The staffing model with coverage and objective (counts fixed if given)."""
+    model = cp_model.CpModel()
+    master = build_master(
+        problem, Backend(model), fixed=fixed, weights=settings.weights
+    )
+    carry = add_coverage(
+        problem,
+        master,
+        settings.mode,
+        settings.weights,
+        floor_share=settings.floor_share,
+        email_carry_in_s=settings.email_carry_in_s,
+    )
+    model.minimize(master.objective())
+    return model, master, carry
+
+
+def _variables(model: cp_model.CpModel) -> list[cp_model.IntVar]:
+    proto = model.proto
+    return [model.get_int_var_from_proto_index(i) for i in range(len(proto.variables))]
+
+
+def counts_of(
+    problem: RosterProblem,
+    shifts: Mapping[tuple[str, int], int],
+    breaks: Mapping[tuple[str, int, int], int],
+) -> Fixed:
+    """Shift and break counts per group of a roster of named agents."""
+    group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
+    n: dict[tuple[int, int, int], int] = defaultdict(int)
+    for (a, d), s in shifts.items():
+        n[group_of[a], d, s] += 1
+    b: dict[tuple[int, int, int, int], int] = defaultdict(int)
+    for (a, d, rule), offset in breaks.items():
+        start = problem.templates[shifts[a, d]].start_slot
+        b[group_of[a], d, rule, start + offset] += 1
+    return Fixed(n, b)
+
+
+def _first_counts(
+    problem: RosterProblem,
+    lp: LpSolution,
+    hints: Mapping[tuple[str, int], int] | None,
+) -> Fixed:
+    """Where the search starts: a previous roster, the rounded LP, or the greedy."""
+    if hints:
+        shifts = {k: v for k, v in hints.items() if k[0] in problem.agent_ids}
+        return counts_of(problem, shifts, default_breaks(problem, shifts))
+    if lp.n:
+        counts = rounded_counts(problem, lp.n)
+        return Fixed(counts, staggered_breaks(problem, counts))
+    return counts_of(problem, *initial_week(problem))
+
+
+def _solve_fixed(
+    problem: RosterProblem, settings: SolveSettings, fixed: Fixed
+) -> tuple[_Final, MasterModel, dict[str, int], cp_model.CpSolver]:
+    """Solve the staffing model with shift and break counts fixed: allocation, price."""
+    model, master, _ = _build(problem, settings, fixed)
+    solver = _solver(settings, max(settings.time_limit_s * 0.05, 3.0))
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"pricing a roster failed: {solver.status_name(status)}")
+    terms = [(p, float(solver.value(p.var))) for p in master.penalties]
+    values = {v.name: int(solver.value(v)) for v in _variables(model)}
+    final = _Final(solver.objective_value, [t for t in terms if t[1] > 0])
+    return final, master, values, solver
+
+
+def _final(
+    problem: RosterProblem,
+    settings: SolveSettings,
+    shifts: Mapping[tuple[str, int], int],
+    hint: Mapping[tuple[str, int, int], int],
+    time_limit_s: float,
+) -> tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]:
+    """Place every agent's breaks, price the roster exactly, give everyone a channel.
+
+    The staffing model with the roster's shift counts fixed, and each agent's
+    break of each rule a choice of start within its window (``hint`` first), the
+    group's break counts being the sums of those choices. Its optimum is the
+    roster's exact price.
+    """
+    group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
+    planned_price, planned_master, start, planned_solver = _solve_fixed(
+        problem, settings, counts_of(problem, shifts, hint)
+    )
+    fixed = counts_of(problem, shifts, {})
+    model, master, _ = _build(problem, settings, Fixed(fixed.n, None))
+    for v in _variables(model):
+        if v.name in start:
+            model.add_hint(v, start[v.name])
+    choice: dict[tuple[str, int, int], dict[int, Any]] = {}
+    members: dict[tuple[int, int, int, int], list[Any]] = defaultdict(list)
+    for (a, d), s in shifts.items():
+        g = problem.groups[group_of[a]]
+        t = problem.templates[s]
+        locked = dict(g.locked[d].breaks) if d in g.locked else {}
+        for w in t.breaks:
+            offsets = [locked[w.rule]] if w.rule in locked else list(w.starts)
+            options = {
+                o: model.new_bool_var(f"z[{a},{d},{w.rule},{o}]") for o in offsets
+            }
+            model.add_exactly_one(options.values())
+            choice[a, d, w.rule] = options
+            for o, z in options.items():
+                members[group_of[a], d, w.rule, t.start_slot + o].append(z)
+                model.add_hint(z, hint.get((a, d, w.rule)) == o)
+    for key, v in master.b.items():
+        model.add(v == sum(members.get(key, [])))
+    solver = _solver(settings, max(time_limit_s, 2.0))
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (
+        solver.objective_value > planned_price.objective
+    ):
+        logger.info("break placement kept as planned")
+        channels = _channels(problem, planned_master, planned_solver, shifts, hint)
+        return planned_price, dict(hint), channels
+    breaks = {
+        key: next(o for o, z in options.items() if solver.boolean_value(z))
+        for key, options in choice.items()
+    }
+    terms = [(p, float(solver.value(p.var))) for p in master.penalties]
+    final = _Final(solver.objective_value, [t for t in terms if t[1] > 0])
+    return final, breaks, _channels(problem, master, solver, shifts, breaks)
+
+
+def _channels(
+    problem: RosterProblem,
+    master: MasterModel,
+    solver: cp_model.CpSolver,
+    shifts: Mapping[tuple[str, int], int],
+    breaks: Mapping[tuple[str, int, int], int],
+) -> dict[tuple[str, int], str]:
+    """Channel of each agent in each slot they work, from the group allocation."""
+    quota: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for (gi, c, t), v in master.y.items():
+        value = int(solver.value(v))
+        if value:
+            quota[gi, t][c] = value
+    present = _present_slots(problem, shifts, breaks)
+    out: dict[tuple[str, int], str] = {}
+    for gi, g in enumerate(problem.groups):
+        for t in range(problem.n_slots + problem.slots_per_day):
+            agents = [a for a in g.agent_ids if t in present.get(a, ())]
+            if not agents:
+                continue
+            left = dict(quota.get((gi, t), {}))
+            todo = []
+            for a in agents:
+                before = out.get((a, t - 1))
+                if before is not None and left.get(before, 0) > 0:
+                    out[a, t] = before
+                    left[before] -= 1
+                else:
+                    todo.append(a)
+            for a in todo:
+                open_c = [c for c, k in left.items() if k > 0]
+                if open_c:
+                    out[a, t] = open_c[0]
+                    left[open_c[0]] -= 1
+                else:
+                    out[a, t] = out.get((a, t - 1), g.skills[0])
+    return out
+
+
+def _present_slots(
+    problem: RosterProblem,
+    shifts: Mapping[tuple[str, int], int],
+    breaks: Mapping[tuple[str, int, int], int],
+) -> dict[str, set[int]]:
+    present: dict[str, set[int]] = defaultdict(set)
+    for (a, d), s in shifts.items():
+        first, end = problem.shift_span(d, s)
+        slots = set(range(first, end))
+        for w in problem.templates[s].breaks:
+            offset = breaks.get((a, d, w.rule))
+            if offset is not None:
+                slots -= set(range(first + offset, first + offset + w.duration_slots))
+        present[a] |= slots
+    return present
+
+
+def roster_frame(
+    problem: RosterProblem,
+    shifts: Mapping[tuple[str, int], int],
+    breaks: Mapping[tuple[str, int, int], int],
+    channels: Mapping[tuple[str, int], str],
+) -> pd.DataFrame:
+    """The roster as segments: ``agent_id, date, start, end, activity, channel``."""
+    rows = []
+    zone = problem.centre.zone
+    base = pd.Timestamp(problem.inputs.week_start)
+    minutes = problem.slot_minutes
+
+    def stamp(slot: int) -> pd.Timestamp:
+        return (base + pd.Timedelta(minutes=slot * minutes)).tz_localize(
+            zone, ambiguous=True, nonexistent="shift_forward"
+        )
+
+    for (a, d), s in sorted(shifts.items()):
+        first, end = problem.shift_span(d, s)
+        activity = {}
+        for w in problem.templates[s].breaks:
+            offset = breaks.get((a, d, w.rule))
+            if offset is None:
+                continue
+            for k in range(first + offset, first + offset + w.duration_slots):
+                activity[k] = w.activity
+        date = problem.inputs.days[d]
+        current: tuple[str, str] | None = None
+        seg_start = first
+        for t in range(first, end + 1):
+            key = None
+            if t < end:
+                act = activity.get(t, "work")
+                key = (act, channels.get((a, t), "") if act == "work" else "")
+            if key != current:
+                if current is not None:
+                    rows.append(
+                        (a, date, stamp(seg_start), stamp(t), current[0], current[1])
+                    )
+                current, seg_start = key, t
+    return pd.DataFrame(rows, columns=list(col.ROSTER_COLUMNS))
+
+
+def _penalty_frame(terms: list[tuple[Penalty, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (p.rule, p.subject, p.when, value, p.unit, p.cents_per_unit * value)
+            for p, value in terms
+        ],
+        columns=["rule", "subject", "when", "amount", "unit", "cost_cents"],
+    )
