@@ -398,30 +398,32 @@ def _preferences(
         return []
     out = []
     mine = availability.loc[availability["agent_id"].isin(g.agent_ids)]
-    for row in mine.itertuples(index=False):
-        d = (row.date - problem.inputs.week_start).days
-        if not 0 <= d < 7 or row.kind not in ("prefer_off", "prefer_on"):
+    for agent, date, kind in zip(
+        mine["agent_id"].astype(str), mine["date"], mine["kind"], strict=True
+    ):
+        d = (date - problem.inputs.week_start).days
+        if not 0 <= d < 7 or kind not in ("prefer_off", "prefer_on"):
             continue
-        w = works[str(row.agent_id), d]
-        if row.kind == "prefer_off":
+        w = works[agent, d]
+        if kind == "prefer_off":
             out.append(
                 Penalty(
                     "preference.prefer_off",
-                    str(row.agent_id),
-                    str(row.date),
+                    agent,
+                    str(date),
                     "days",
                     weights.prefer_off_cents,
                     w,
                 )
             )
         else:
-            miss = model.new_bool_var(f"miss_on[{row.agent_id},{d}]")
+            miss = model.new_bool_var(f"miss_on[{agent},{d}]")
             model.add(miss == 1 - w)
             out.append(
                 Penalty(
                     "preference.prefer_on",
-                    str(row.agent_id),
-                    str(row.date),
+                    agent,
+                    str(date),
                     "days",
                     weights.prefer_on_cents,
                     miss,

@@ -38,7 +38,7 @@ def lp_paid_hours_bound(
     float
         Paid hours, or NaN when GLOP did not prove optimality in time.
     """
-    model = mb.Model()
+    model = mb.Model()  # type: ignore[no-untyped-call]
     master = build_master(problem, Backend(model), agent_rules=False)
     for name, demand in problem.channels.items():
         have = staffed(master, problem, name)

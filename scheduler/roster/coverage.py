@@ -102,7 +102,7 @@ def _interval(
     for t in np.flatnonzero(demand.open):
         need = round(SCALE * demand.required_fractional[t])
         have = expr.get(int(t), 0)
-        when = str(problem.slot_starts[t])
+        when = str(problem.slot_starts[int(t)])
         short = []
         for i, price in enumerate(tiers):
             ub = SCALE * _TIER_WIDTHS[i] if i < len(_TIER_WIDTHS) else max(need, 1)
@@ -200,7 +200,7 @@ def _floor(
         Penalty(
             "coverage.interval_floor",
             demand.name,
-            str(problem.slot_starts[t]),
+            str(problem.slot_starts[int(t)]),
             "agent-slots",
             _per_slot(weights.floor_cents_per_agent_hour, problem),
             v,
@@ -223,7 +223,7 @@ def _min_staff(
             Penalty(
                 "coverage.min_staff",
                 demand.name,
-                str(problem.slot_starts[t]),
+                str(problem.slot_starts[int(t)]),
                 "agent-slots",
                 _per_slot(weights.min_staff_cents_per_agent_hour, problem),
                 v,
@@ -282,7 +282,8 @@ def _email(
             cumulative = running
         served.append(cumulative)
     late_price = weights.email_late_cents_per_agent_hour / SECONDS_PER_HOUR
-    for t in np.flatnonzero(work > 0):
+    for cohort in np.flatnonzero(work > 0):
+        t = int(cohort)
         u = int(due[t])
         if u < 0 or u >= problem.n_slots:
             continue  # due next week: the carry-over term keeps the backlog steady
@@ -293,7 +294,7 @@ def _email(
             Penalty(
                 "email.deadline",
                 demand.name,
-                str(problem.slot_starts[t]),
+                str(problem.slot_starts[int(t)]),
                 "agent-seconds",
                 late_price,
                 late,

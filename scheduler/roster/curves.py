@@ -40,7 +40,10 @@ class ScheduledCurve:
         """Least scheduled agents reaching ``level`` per slot (``s_max`` if none)."""
         met = self.service_level >= level - 1e-12
         first = met.argmax(axis=1)
-        return np.where(met.any(axis=1), first, self.service_level.shape[1] - 1)
+        least: npt.NDArray[np.int64] = np.where(
+            met.any(axis=1), first, self.service_level.shape[1] - 1
+        ).astype(np.int64)
+        return least
 
 
 def scheduled_curve(

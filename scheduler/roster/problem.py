@@ -13,9 +13,11 @@ staff as one of 50. Agents with locked shifts are groups of one.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -272,7 +274,8 @@ def _slot_index(
     """Slot of each local timestamp (wall clock), counted from the week's start."""
     local = stamps.dt.tz_convert(inputs.centre.zone).dt.tz_localize(None)
     offset = (local - pd.Timestamp(inputs.week_start)).dt.total_seconds()
-    return (offset // (minutes * 60)).to_numpy(np.int64)
+    slots: npt.NDArray[np.int64] = (offset // (minutes * 60)).to_numpy(np.int64)
+    return slots
 
 
 def _demand(
@@ -387,55 +390,70 @@ def _locked_shifts(
     out: dict[str, dict[int, LockedShift]] = defaultdict(dict)
     if inputs.locked is None or inputs.locked.empty:
         return out
-    rules = inputs.centre.shifts.breaks
-    for (agent, date), rows in inputs.locked.groupby([col.AGENT_ID, col.DATE]):
+    for key, rows in inputs.locked.groupby([col.AGENT_ID, col.DATE]):
+        agent, date = cast(tuple[str, dt.date], key)
         day = (date - inputs.week_start).days
-        if not 0 <= day < DAYS_PER_WEEK:
-            continue
-        base = inputs.local_midnight(date)
-        begin = _minutes_from(base, rows[col.START].min())
-        end = _minutes_from(base, rows[col.END].max())
-        start_slot, length = begin // minutes, (end - begin) // minutes
-        match = [
-            t
-            for t in templates
-            if (t.start_slot, t.length_slots) == (start_slot, length)
-        ]
-        template = (
-            match[0]
-            if match
-            else ShiftTemplate(
-                start_slot, length, break_windows(rules, end - begin, minutes)
-            )
-        )
-        if not match:
-            templates.append(template)
-        breaks = []
-        channels: dict[int, str] = {}
-        for row in rows.itertuples(index=False):
-            first = (_minutes_from(base, row.start) - begin) // minutes
-            last = (_minutes_from(base, row.end) - begin) // minutes
-            if row.activity == "work":
-                channels.update({k: str(row.channel) for k in range(first, last)})
-            else:
-                rule = next(
-                    (
-                        w.rule
-                        for w in template.breaks
-                        if w.activity == row.activity
-                        and w.rule not in {b[0] for b in breaks}
-                    ),
-                    -1,
-                )
-                breaks.append((rule, first))
-        out[str(agent)][day] = LockedShift(template, tuple(breaks), channels)
+        if 0 <= day < DAYS_PER_WEEK:
+            out[str(agent)][day] = _locked_shift(inputs, rows, date, templates, minutes)
     return out
+
+
+def _locked_shift(
+    inputs: RosterInputs,
+    rows: pd.DataFrame,
+    date: dt.date,
+    templates: list[ShiftTemplate],
+    minutes: int,
+) -> LockedShift:
+    """One locked shift from its segments."""
+    base = inputs.local_midnight(date)
+    starts = [_minutes_from(base, t) for t in rows[col.START]]
+    ends = [_minutes_from(base, t) for t in rows[col.END]]
+    begin, end = min(starts), max(ends)
+    start_slot, length = begin // minutes, (end - begin) // minutes
+    match = [
+        t for t in templates if (t.start_slot, t.length_slots) == (start_slot, length)
+    ]
+    if match:
+        template = match[0]
+    else:
+        rules = inputs.centre.shifts.breaks
+        template = ShiftTemplate(
+            start_slot, length, break_windows(rules, end - begin, minutes)
+        )
+        templates.append(template)
+    breaks: list[tuple[int, int]] = []
+    channels: dict[int, str] = {}
+    for first_min, last_min, activity, channel in zip(
+        starts, ends, rows[col.ACTIVITY], rows[col.CHANNEL], strict=True
+    ):
+        first = (first_min - begin) // minutes
+        last = (last_min - begin) // minutes
+        if activity == "work":
+            channels.update({k: str(channel) for k in range(first, last)})
+            continue
+        taken = {rule for rule, _ in breaks}
+        rule = next(
+            (
+                w.rule
+                for w in template.breaks
+                if w.activity == activity and w.rule not in taken
+            ),
+            -1,
+        )
+        breaks.append((rule, first))
+    return LockedShift(template, tuple(breaks), channels)
 
 
 def _minutes_from(base: pd.Timestamp, stamp: pd.Timestamp) -> int:
     """Wall-clock minutes from a local midnight to a local timestamp."""
     delta = stamp.tz_convert(base.tz).tz_localize(None) - base.tz_localize(None)
     return int(delta.total_seconds() // 60)
+
+
+#: What makes agents interchangeable: contract, skills, site, hard absences
+#: ((start, end) minutes of the week), days of leave, and the agent if locked.
+_Signature = tuple[str, tuple[str, ...], str, tuple[tuple[int, int], ...], int, str]
 
 
 def _groups(
@@ -448,37 +466,46 @@ def _groups(
 ) -> list[AgentGroup]:
     absences = _absences(inputs)
     labour_max = round(inputs.centre.labour.max_weekly_hours * 60) // minutes
-    buckets: dict[tuple[object, ...], list[str]] = defaultdict(list)
-    for row in inputs.agents.itertuples(index=False):
-        agent = str(row.agent_id)
-        skills = tuple(row.skills)
-        signature: tuple[object, ...] = (
-            row.contract,
-            skills,
-            row.site,
+    buckets: dict[_Signature, list[str]] = defaultdict(list)
+    for agent, contract_name, skills, site in zip(
+        inputs.agents["agent_id"].astype(str),
+        inputs.agents["contract"].astype(str),
+        inputs.agents["skills"],
+        inputs.agents["site"].astype(str),
+        strict=True,
+    ):
+        signature: _Signature = (
+            contract_name,
+            tuple(str(skill) for skill in skills),
+            site,
             tuple(sorted(absences.get(agent, []))),
             _leave_days(inputs, agent),
             agent if agent in locked else "",
         )
         buckets[signature].append(agent)
     groups = []
-    for (contract_name, skills, site, absent, leave, _), agents in buckets.items():
-        contract = inputs.centre.contracts[str(contract_name)]
-        skill_tuple = tuple(str(s) for s in skills)  # type: ignore[attr-defined]
+    for (
+        contract_name,
+        skill_tuple,
+        site,
+        absent,
+        leave_days,
+        _,
+    ), agents in buckets.items():
+        contract = inputs.centre.contracts[contract_name]
         usable = _usable_lengths(contract, templates[:on_menu], minutes)
         menus = _menu(
             skill_tuple, list(absent), templates[:on_menu], channels, inputs, minutes
         )
         menus = tuple(
             tuple(i for i in m if templates[i].length_slots in usable) for m in menus
-        )  # type: ignore[arg-type]
+        )
         agent_locks = locked.get(agents[0], {}) if len(agents) == 1 else {}
         if agent_locks:
             menus = tuple(
                 (templates.index(agent_locks[d].template),) if d in agent_locks else m
                 for d, m in enumerate(menus)
             )
-        leave_days = int(leave)  # type: ignore[call-overload]
         per_day_h = contract.weekly_hours_min / max(contract.min_days, 1)
         min_hours = max(contract.weekly_hours_min - leave_days * per_day_h, 0.0)
         groups.append(

@@ -93,7 +93,7 @@ def solve_lp(
     time_limit_s : float
         Limit for GLOP, in seconds.
     """
-    model = mb.Model()
+    model = mb.Model()  # type: ignore[no-untyped-call]
     master = build_master(problem, Backend(model), weights=weights)
     add_coverage(
         problem,
@@ -110,8 +110,7 @@ def solve_lp(
     if status != mb.SolveStatus.OPTIMAL:
         logger.info("LP relaxation: GLOP ended with %s", status)
         return LpSolution(float("-inf"), {})
-    values = solver.values(list(master.n.values()))
-    n = {key: float(x) for key, x in zip(master.n, values, strict=True)}
+    n = {key: float(solver.value(v)) for key, v in master.n.items()}
     return LpSolution(float(solver.objective_value), n)
 
 
@@ -167,7 +166,7 @@ def day_window_search(
     while time.monotonic() < deadline - 0.5 and not (stop and stop.is_set()):
         free = set(rng.choice(windows))
         sub = model.clone()
-        sub.clear_hints()
+        sub.clear_hints()  # type: ignore[no-untyped-call]
         proto = sub.proto
         for d, indices in by_day.items():
             if d in free:

@@ -76,11 +76,13 @@ def hints_from_roster(
     shifts = roster.groupby([col.AGENT_ID, col.DATE], sort=False).agg(
         start=(col.START, "min"), end=(col.END, "max")
     )
-    for (agent, date), row in shifts.iterrows():
+    for (agent, date), start, end in zip(
+        shifts.index, shifts["start"], shifts["end"], strict=True
+    ):
         day = (pd.Timestamp(date).date() - problem.inputs.week_start).days
         midnight = pd.Timestamp(date).tz_localize(zone)
-        start_min = (row["start"] - midnight).total_seconds() / 60
-        length_min = (row["end"] - row["start"]).total_seconds() / 60
+        start_min = (start - midnight).total_seconds() / 60
+        length_min = (end - start).total_seconds() / 60
         key = (
             round(start_min) // problem.slot_minutes,
             round(length_min) // problem.slot_minutes,

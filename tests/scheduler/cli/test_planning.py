@@ -31,7 +31,9 @@ def test_init_writes_sample_files_and_refuses_to_overwrite(tmp_path: Path) -> No
     assert (target / "agents.csv").read_text(encoding="utf-8") == "edited by the user\n"
 
 
-def test_plan_from_init_files_writes_forecast_requirements_and_roster(tmp_path: Path) -> None:
+def test_plan_from_init_files_writes_forecast_requirements_and_roster(
+    tmp_path: Path,
+) -> None:
     runner.invoke(app, ["init", str(tmp_path)])
     out = tmp_path / "out"
     result = runner.invoke(
@@ -59,7 +61,8 @@ def test_plan_from_init_files_writes_forecast_requirements_and_roster(tmp_path: 
     assert {"contacts_lo", "contacts_hi"} <= set(forecast.columns)
     roster = pd.read_csv(out / "roster.csv")
     assert set(roster["activity"]) == {"work", "break", "lunch"}
-    assert (out / "kpis.json").is_file() and (out / "coverage.csv").is_file()
+    assert (out / "kpis.json").is_file()
+    assert (out / "coverage.csv").is_file()
 
 
 def test_failed_plan_keeps_the_previous_output(tmp_path: Path) -> None:
