@@ -16,13 +16,15 @@ interchangeable in the staffing model):
   the group (``fairness.late``, ``fairness.weekend``).
 
 When the planned shifts cannot be realised under the hard rules, the group is solved
-again with its whole shift menu, so a roster always comes back.
+again with its whole shift menu; when no week keeps every rule (a lock against rest,
+leave against the contract's minimum), the rules bend for the agents they must, each
+a named penalty ``bent.<rule>`` for that agent, so a roster always comes back.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,9 @@ from scheduler.roster.weights import Weights
 from scheduler.shifts import MINUTES_PER_DAY
 
 logger = logging.getLogger(__name__)
+
+#: ``holds(rule, agent)``: the literal under which an agent's hard rule holds.
+Holds = Callable[[str, str], Any]
 
 LATE_END_MINUTE = 18 * 60
 #: How far (slots) a shift may start from the planned start in the assignment.
@@ -93,29 +98,32 @@ def assign_agents(
     for gi, g in enumerate(problem.groups):
         planned = {(d, s): c for (gg, d, s), c in counts.items() if gg == gi and c > 0}
         budget = max(time_limit_s * g.size / max(total, 1), 0.5)
-        result = _solve_group(
-            problem, g, planned, weights, budget, workers, seed, hints, whole_menu=False
-        )
-        if result is None:
-            logger.info(
-                "group %s: planned shifts cannot be realised; using its whole menu",
-                g.key,
-            )
+        result = None
+        # The plan's own shifts first; then the whole menu; then, when no week
+        # keeps every rule, rules bend at a price for the agents they must.
+        for whole_menu, relaxed, seconds in (
+            (False, False, budget),
+            (True, False, 4 * budget),
+            (True, True, 4 * budget),
+        ):
             result = _solve_group(
                 problem,
                 g,
                 planned,
                 weights,
-                budget,
+                seconds,
                 workers,
                 seed,
                 hints,
-                whole_menu=True,
+                whole_menu=whole_menu,
+                relaxed=relaxed,
             )
+            if result is not None:
+                break
+            logger.info("group %s: planned shifts not realised; widening", g.key)
         if result is None:
             raise RuntimeError(
-                f"no week satisfies the contract of group {g.key}; the pre-solve "
-                "diagnosis names the rule"
+                f"no roster found for group {g.key}; raise the time limit"
             )
         got, terms, status = result
         shifts.update(got)
@@ -136,6 +144,7 @@ def _solve_group(
     hints: Mapping[tuple[str, int], int] | None,
     *,
     whole_menu: bool,
+    relaxed: bool = False,
 ) -> tuple[dict[tuple[str, int], int], list[tuple[Penalty, float]], str] | None:
     model = cp_model.CpModel()
     options = {
@@ -152,27 +161,68 @@ def _solve_group(
             w = model.new_bool_var(f"works[{a},{d}]")
             model.add(sum(x[a, d, s] for s in options[d]) == w)
             works[a, d] = w
-    _contract(problem, g, model, x, works, options)
-    _rest(problem, g, model, x, options)
-    _weekly_rest(problem, g, model, x, works, options)
+    bent: dict[tuple[str, str], Any] = {}
+
+    def holds(rule: str, agent: str) -> Any:
+        """The literal under which an agent's rule holds (always, unless relaxed)."""
+        if not relaxed:
+            return model.new_constant(1)
+        if (rule, agent) not in bent:
+            bent[rule, agent] = model.new_bool_var(f"holds[{rule},{agent}]")
+        return bent[rule, agent]
+
+    _contract(problem, g, model, x, works, options, holds)
+    _rest(problem, g, model, x, options, holds)
+    _weekly_rest(problem, g, model, x, works, options, holds)
     penalties += _planned_counts(problem, g, model, x, planned, options, weights)
+    for (rule, agent), literal in bent.items():
+        broken = model.new_bool_var(f"bent[{rule},{agent}]")
+        model.add(broken == 1 - literal)
+        penalties.append(
+            Penalty(
+                f"bent.{rule}",
+                agent,
+                "week",
+                "agents",
+                weights.bent_week_cents_per_agent,
+                broken,
+            )
+        )
     penalties += _preferences(problem, g, model, works, weights)
     penalties += _stability(problem, g, model, x, works, options, weights)
     penalties += _fairness(problem, g, model, x, options, weights)
     model.minimize(sum(int(p.cents_per_unit) * p.var for p in penalties))
-    if hints:
-        for (a, d, s), v in x.items():
-            model.add_hint(v, hints.get((a, d)) == s)
+    start = dict(hints) if hints else _spread(g, planned)
+    for (a, d, s), v in x.items():
+        model.add_hint(v, start.get((a, d)) == s)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        logger.info("group %s: %s", g.key, solver.status_name(status))
         return None
     got = {(a, d): s for (a, d, s), v in x.items() if solver.boolean_value(v)}
     terms = [(p, float(solver.value(p.var))) for p in penalties]
     return got, [t for t in terms if t[1] > 0], solver.status_name(status)
+
+
+def _spread(
+    g: AgentGroup, planned: Mapping[tuple[int, int], int]
+) -> dict[tuple[str, int], int]:
+    """A first guess: each day's planned shifts to the agents with fewest so far."""
+    worked = dict.fromkeys(g.agent_ids, 0)
+    out: dict[tuple[str, int], int] = {}
+    for d in range(7):
+        shifts = [
+            s for (dd, s), c in sorted(planned.items()) if dd == d for _ in range(c)
+        ]
+        ranked = sorted(g.agent_ids, key=lambda a: worked[a])
+        for agent, shift in zip(ranked, shifts, strict=False):
+            out[agent, d] = shift
+            worked[agent] += 1
+    return out
 
 
 def _near(
@@ -263,6 +313,7 @@ def _contract(
     x: dict[tuple[str, int, int], Any],
     works: dict[tuple[str, int], Any],
     options: dict[int, list[int]],
+    holds: Holds,
 ) -> None:
     """Weekly hours, days, weekends, consecutive days and days off together."""
     c = g.contract
@@ -273,16 +324,20 @@ def _contract(
             for d in range(7)
             for s in options[d]
         )
-        model.add(paid >= g.min_paid_slots)
-        model.add(paid <= g.max_paid_slots)
+        h = holds("contract.hours", a)
+        model.add(paid >= g.min_paid_slots).only_enforce_if(h)
+        model.add(paid <= g.max_paid_slots).only_enforce_if(h)
+        h = holds("contract.days", a)
         days = [works[a, d] for d in range(7)]
-        model.add(sum(days) >= g.min_days)
-        model.add(sum(days) <= c.max_days)
+        model.add(sum(days) >= g.min_days).only_enforce_if(h)
+        model.add(sum(days) <= c.max_days).only_enforce_if(h)
         weekend = [works[a, d] for d in range(7) if (weekday0 + d) % 7 >= 5]
-        model.add(sum(weekend) <= c.max_weekend_days)
+        model.add(sum(weekend) <= c.max_weekend_days).only_enforce_if(h)
         run = c.max_consecutive_days + 1
         for first in range(0, 7 - run + 1):
-            model.add(sum(days[first : first + run]) <= c.max_consecutive_days)
+            model.add(
+                sum(days[first : first + run]) <= c.max_consecutive_days
+            ).only_enforce_if(h)
         # Days off inside the week come in runs of at least min_consecutive_days_off.
         for length in range(1, c.min_consecutive_days_off):
             for first in range(1, 7 - length):
@@ -295,7 +350,7 @@ def _contract(
                         days[last + 1].Not(),
                         *days[first : last + 1],
                     ]
-                )
+                ).only_enforce_if(h)
 
 
 def _rest(
@@ -304,6 +359,7 @@ def _rest(
     model: cp_model.CpModel,
     x: dict[tuple[str, int, int], Any],
     options: dict[int, list[int]],
+    holds: Holds,
 ) -> None:
     """Rest between consecutive shifts, and after the previous week's last shift."""
     labour = problem.centre.labour
@@ -316,7 +372,9 @@ def _rest(
             for s2 in options[d + 1]:
                 if t[s].end_slot + rest > spd + t[s2].start_slot:
                     for a in g.agent_ids:
-                        model.add_bool_or([x[a, d, s].Not(), x[a, d + 1, s2].Not()])
+                        model.add_bool_or(
+                            [x[a, d, s].Not(), x[a, d + 1, s2].Not()]
+                        ).only_enforce_if(holds("rest", a))
     for a in g.agent_ids:
         end = problem.inputs.previous_shift_end.get(a)
         if end is None:
@@ -329,7 +387,7 @@ def _rest(
                     d * MINUTES_PER_DAY + t[s].start_slot * problem.slot_minutes
                     < free_from
                 ):
-                    model.add(x[a, d, s] == 0)
+                    model.add(x[a, d, s] == 0).only_enforce_if(holds("rest", a))
 
 
 def _weekly_rest(
@@ -339,6 +397,7 @@ def _weekly_rest(
     x: dict[tuple[str, int, int], Any],
     works: dict[tuple[str, int], Any],
     options: dict[int, list[int]],
+    holds: Holds,
 ) -> None:
     """A rest of ``labour.min_weekly_rest_hours`` somewhere in the week.
 
@@ -383,7 +442,7 @@ def _weekly_rest(
         tail = model.new_bool_var(f"rest_at_end[{a}]")
         model.add_implication(tail, works[a, 6].Not())
         model.add(2 * spd - end(a, 5) >= need).only_enforce_if(tail)
-        model.add_bool_or([*ways, head, tail])
+        model.add_bool_or([*ways, head, tail]).only_enforce_if(holds("weekly_rest", a))
 
 
 def _preferences(

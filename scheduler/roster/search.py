@@ -32,6 +32,8 @@ from scheduler.roster.weights import Weights
 logger = logging.getLogger(__name__)
 
 DAYS = 7
+#: GLOP settings: dual simplex solves these models about twice as fast.
+LP_PARAMETERS = "use_dual_simplex: true"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ def solve_lp(
     )
     model.minimize(master.objective())
     solver = mb.Solver("glop")
+    solver.set_solver_specific_parameters(LP_PARAMETERS)
     solver.set_time_limit_in_seconds(max(time_limit_s, 1.0))
     status = solver.solve(model)
     if status != mb.SolveStatus.OPTIMAL:

@@ -230,7 +230,7 @@ def solve_roster(
         weights,
         floor_share=settings.floor_share,
         email_carry_in_s=settings.email_carry_in_s,
-        time_limit_s=settings.time_limit_s * 0.25,
+        time_limit_s=max(settings.time_limit_s * 0.3, 3.0),
     )
     first_price, _, start_values, _ = _solve_fixed(
         problem, settings, _first_counts(problem, lp, hints)
@@ -242,7 +242,7 @@ def solve_roster(
     )
     for v, value in zip(variables, start.solution, strict=True):
         model.add_hint(v, value)
-    plan_until = started + settings.time_limit_s * 0.8
+    plan_until = started + settings.time_limit_s * 0.65
     solver = _solver(settings, max((plan_until - time.monotonic()) * 0.4, 1.0))
     solver.parameters.relative_gap_limit = settings.relative_gap
     callback = _Progress(started, on_progress, stop, lp.objective)
@@ -285,7 +285,7 @@ def solve_roster(
         problem,
         counts,
         weights,
-        time_limit_s=remaining * 0.4,
+        time_limit_s=remaining * 0.5,
         workers=settings.workers,
         seed=settings.seed,
         hints=hints,
@@ -390,7 +390,8 @@ def _solve_fixed(
 ) -> tuple[_Final, MasterModel, dict[str, int], cp_model.CpSolver]:
     """Solve the staffing model with shift and break counts fixed: allocation, price."""
     model, master, _ = _build(problem, settings, fixed)
-    solver = _solver(settings, max(settings.time_limit_s * 0.05, 3.0))
+    solver = _solver(settings, max(settings.time_limit_s * 0.04, 2.0))
+    solver.parameters.relative_gap_limit = 0.001
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"pricing a roster failed: {solver.status_name(status)}")

@@ -61,8 +61,8 @@ class Weights:
     email_carry_over_cents_per_agent_hour: int = 10800
     count_deviation_cents: int = 50000
     count_moved_cents: int = 1500
-    bent_week_cents_per_agent: int = 5_000_000
-    bent_hours_cents_per_hour: int = 500_000
+    bent_week_cents_per_agent: int = 1_000_000
+    bent_hours_cents_per_hour: int = 100_000
     prefer_off_cents: int = 3000
     prefer_on_cents: int = 1500
     start_change_cents_per_hour: int = 200
