@@ -41,8 +41,8 @@ logger = logging.getLogger(__name__)
 Holds = Callable[[str, str], Any]
 
 LATE_END_MINUTE = 18 * 60
-#: How far (slots) a shift may start from the planned start in the assignment.
-_NEAR_SLOTS = 4
+#: How far (minutes) a shift may start or end from a planned one in the assignment.
+_NEAR_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,9 @@ def _solve_group(
             bent[rule, agent] = model.new_bool_var(f"holds[{rule},{agent}]")
         return bent[rule, agent]
 
+    for d, lock in g.locked.items():
+        # A locked shift is kept whatever else must bend.
+        model.add(x[g.agent_ids[0], d, problem.templates.index(lock.template)] == 1)
     _contract(problem, g, model, x, works, options, holds)
     _rest(problem, g, model, x, options, holds)
     _weekly_rest(problem, g, model, x, works, options, holds)
@@ -233,12 +236,13 @@ def _near(
 ) -> set[int]:
     """The day's planned shifts and those starting and ending nearby."""
     wanted = {problem.templates[s] for (d, s) in planned if d == day}
+    near = _NEAR_MINUTES // problem.slot_minutes
     return {
         s
         for s in g.menus[day]
         if any(
-            abs(t.start_slot - problem.templates[s].start_slot) <= _NEAR_SLOTS
-            and abs(t.end_slot - problem.templates[s].end_slot) <= _NEAR_SLOTS
+            abs(t.start_slot - problem.templates[s].start_slot) <= near
+            and abs(t.end_slot - problem.templates[s].end_slot) <= near
             for t in wanted
         )
     }

@@ -169,7 +169,8 @@ def _weekly(
         _floor(problem, m, demand, int(t), have, int(floors[row]), weights)
     total = demand.contacts[curve.slots].sum() * CONTACT_SCALE
     need = math.ceil(channel.service_level * total)
-    short = backend.var(0, need, f"sl_short[{demand.name}]")
+    # Goods may be negative below the floors, so the shortfall may exceed the need.
+    short = backend.var(0, need + 10 * math.ceil(total), f"sl_short[{demand.name}]")
     backend.add(backend.sum(goods) + short >= need)
     m.penalties.append(
         Penalty(
@@ -263,10 +264,14 @@ def _email(
     before = np.round(carry + np.cumsum(work) - work).astype(np.int64)
     assert channel.answer_within_business_hours is not None
     # Two weeks of processing hours, so that deadlines in next week are known.
+    two_weeks = np.concatenate([demand.processing_s, demand.processing_s])
     due = deadline_index(
-        np.concatenate([demand.processing_s, demand.processing_s]),
-        channel.answer_within_business_hours * SECONDS_PER_HOUR,
+        two_weeks, channel.answer_within_business_hours * SECONDS_PER_HOUR
     )[: problem.n_slots]
+    # A deadline at a closing time is met by the end of the last open slot before
+    # it, not the last closed one (which may lie in next week).
+    clock = np.cumsum(two_weeks)
+    due = np.where(due >= 0, np.searchsorted(clock, clock[np.maximum(due, 0)]), due)
     kept = 1.0 - channel.shrinkage
     total = int(arrived[-1]) + 1
     served: list[Any] = []

@@ -4,26 +4,30 @@ Variables, per agent group ``g`` (see :mod:`scheduler.roster.problem`):
 
 * ``n[g, d, s]`` agents of ``g`` working shift template ``s`` on day ``d``;
 * ``b[g, d, r, k]`` of them starting the break of rule ``r`` at slot ``k`` of day
-  ``d``. Breaks of one rule are counted, not assigned: the count in any stretch of
-  slots lies between the shifts whose window has closed and those whose window has
-  opened (the conditions under which a first-deadline-first assignment of breaks to
-  shifts exists; :mod:`scheduler.roster.breaks` performs it);
+  ``d``. Breaks of one rule are counted, not assigned: as many as the day's shifts
+  that need one, each at a slot some such shift's window allows. (Conditions that
+  every count is also assignable made the LP several times slower for a bound
+  within 0.1 %, so they are left to :mod:`scheduler.roster.break_placement` and to
+  the exact pricing of :mod:`scheduler.roster.solve`, which place every agent's
+  break.)
 * ``present[g, t]`` agents at work and not on a break in slot ``t`` (a running sum
   of shift starts and ends and break starts and ends);
 * ``y[g, c, t]`` of them on channel ``c``: every present agent is on one of their
   channels that is open.
 
-The group rules (weekly hours, days, weekends, consecutive days) hold for the
-group's totals, which every roster of named agents satisfies; the per-agent rules are
-for :mod:`scheduler.roster.assign`. So this model's optimum bounds the whole
-problem's from below, and its best bound is the bound the gap is measured against.
+The group rules hold exactly for working days (each agent of a group works one day
+pattern that keeps the contract's day rules) and in sum for weekly hours, which every
+roster of named agents satisfies; the per-agent rules are for
+:mod:`scheduler.roster.assign`. So this model's optimum bounds the whole problem's
+from below, and its best bound is the bound the gap is measured against.
 
 Coverage per channel (``scheduler.roster.coverage``) and the objective are added by
 the functions here; every penalty is a named term.
 
 The same builder writes the model for CP-SAT (integers) or for an LP solver
-(continuous variables, through ``model_builder``), which gives the LP bound on paid
-hours without agent rules.
+(continuous variables, through ``model_builder``): the LP relaxation bounds the
+objective and, rounded, starts the search; without agent rules it gives the LP
+bound on paid hours (:mod:`scheduler.roster.bound`).
 """
 
 from __future__ import annotations

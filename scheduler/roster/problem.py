@@ -390,7 +390,10 @@ def _locked_shifts(
     out: dict[str, dict[int, LockedShift]] = defaultdict(dict)
     if inputs.locked is None or inputs.locked.empty:
         return out
-    for key, rows in inputs.locked.groupby([col.AGENT_ID, col.DATE]):
+    locked = inputs.locked
+    if col.LOCKED in locked.columns:
+        locked = locked.loc[locked[col.LOCKED].astype(bool)]
+    for key, rows in locked.groupby([col.AGENT_ID, col.DATE]):
         agent, date = cast(tuple[str, dt.date], key)
         day = (date - inputs.week_start).days
         if 0 <= day < DAYS_PER_WEEK:

@@ -4,7 +4,7 @@
    :mod:`scheduler.roster.coverage`) is solved by CP-SAT within most of the time
    limit. Its best bound is a lower bound on the whole problem's objective.
 2. Each group's planned shifts go to named agents (:mod:`scheduler.roster.assign`).
-3. Breaks go to agents first deadline first (:mod:`scheduler.roster.breaks`).
+3. Breaks go to agents first deadline first (:mod:`scheduler.roster.break_placement`).
 4. The roster of named agents is evaluated exactly: the staffing model again, with
    every shift and break count fixed to the roster's, allocates agents to channels
    and prices coverage. Its objective plus the assignment's soft-rule penalties is
@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import schema as col
 from scheduler.roster.assign import assign_agents
-from scheduler.roster.breaks import place_breaks
+from scheduler.roster.break_placement import place_breaks
 from scheduler.roster.coverage import add_coverage
 from scheduler.roster.initial import (
     default_breaks,

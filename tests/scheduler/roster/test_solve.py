@@ -1,0 +1,330 @@
+"""End to end: solve a week, audit it, keep locks, and report what cannot be met."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from scheduler import schema as col
+from scheduler.config import Centre
+from scheduler.requirements import compute_requirements
+from scheduler.roster.audit import audit_roster, diagnose
+from scheduler.roster.inputs import RosterInputs
+from scheduler.roster.problem import build_problem
+from scheduler.roster.rules.base import Finding
+from scheduler.roster.solve import RosterSolution, SolveSettings, solve_roster
+from scheduler.roster.week import plan_roster
+from scheduler.roster.weights import DEFAULT_WEIGHTS
+from tests.scheduler.roster.conftest import make_shift
+from tests.scheduler.roster.tiny import (
+    BREAKS_30,
+    SLOT_HOURS,
+    WEEK_START,
+    contract,
+    phone,
+    slots,
+    staff,
+    tiny_centre,
+    week_forecast,
+    with_required,
+)
+
+ZONE = "Europe/Helsinki"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+FAST = SolveSettings(mode="interval", time_limit_s=5.0)
+
+
+def inputs_of(centre: Centre, agents: pd.DataFrame, **more: Any) -> RosterInputs:
+    """Inputs for the week of 2026-01-05."""
+    return RosterInputs(
+        centre=centre,
+        agents=agents,
+        week_start=WEEK_START,
+        **more,
+    )
+
+
+def solve(
+    inputs: RosterInputs,
+    requirements: pd.DataFrame,
+    settings: SolveSettings = FAST,
+) -> RosterSolution:
+    """Build the problem and solve it."""
+    return solve_roster(build_problem(inputs, requirements), settings)
+
+
+# --------------------------------------------------- a day solved by hand
+
+
+@pytest.fixture(scope="module")
+def one_day() -> tuple[RosterInputs, pd.DataFrame]:
+    """Phone 08:00-16:00 on Monday needing 2 agents; two agents, one 8 h shift each.
+
+    Each shift has a paid break in each half and an unpaid lunch, 30 minutes each.
+    """
+    centre = tiny_centre(
+        {"phone": phone({"monday": "08:00-16:00"})},
+        {"one_day": contract(7.5, 7.5, 1, 1)},
+        lengths_hours=(8,),
+        latest_end="16:00",
+        breaks=BREAKS_30,
+    )
+    requirements = with_required(
+        compute_requirements(week_forecast("phone", {}), centre),
+        "phone",
+        dict.fromkeys(slots(0, "08:00", "16:00"), 2),
+    )
+    return inputs_of(centre, staff(2, "one_day")), requirements
+
+
+def working_per_slot(roster: pd.DataFrame) -> list[int]:
+    """Agents at work (not on a break) in each half hour of Monday 08:00-16:00."""
+    grid = pd.date_range("2026-01-05 08:00", periods=16, freq="30min", tz=ZONE)
+    work = roster.loc[roster[col.ACTIVITY] == "work"]
+    return [int(((work[col.START] <= t) & (work[col.END] > t)).sum()) for t in grid]
+
+
+def test_the_hand_solved_day_reaches_its_known_optimum(
+    one_day: tuple[RosterInputs, pd.DataFrame],
+) -> None:
+    """Pay 2 x 7.5 h x 20.00 plus six break slots one agent short at 30.00 each."""
+    inputs, _ = one_day
+    solution = solve(*one_day)
+    pay = 2 * 7.5 * 2000
+    shortfall = 6 * DEFAULT_WEIGHTS.shortfall_cents_per_agent_hour[0] * SLOT_HOURS
+    assert pay + shortfall == 48000
+    assert solution.objective == 48000
+    assert solution.best_bound == 48000
+    assert solution.status == "OPTIMAL"
+    assert solution.gap == 0
+    assert solution.penalties["rule"].tolist() == ["coverage.shortfall.tier1"] * 6
+    assert solution.penalties["cost_cents"].sum() == shortfall
+    assert audit_roster(inputs, solution.roster) == []
+
+
+def test_the_hand_solved_day_staggers_its_breaks(
+    one_day: tuple[RosterInputs, pd.DataFrame],
+) -> None:
+    """Both work 08:00-16:00; never both away, so one agent covers each break."""
+    solution = solve(*one_day)
+    roster = solution.roster
+    spans = roster.groupby(col.AGENT_ID).agg(
+        start=(col.START, "min"), end=(col.END, "max")
+    )
+    assert spans["start"].tolist() == [pd.Timestamp("2026-01-05 08:00", tz=ZONE)] * 2
+    assert spans["end"].tolist() == [pd.Timestamp("2026-01-05 16:00", tz=ZONE)] * 2
+    working = working_per_slot(roster)
+    assert sorted(working) == [1] * 6 + [2] * 10
+    assert roster[col.ACTIVITY].value_counts().to_dict() == {
+        "work": 8,
+        "break": 4,
+        "lunch": 2,
+    }
+
+
+# ------------------------------------------------------ a small week
+
+
+@pytest.fixture(scope="module")
+def small_week() -> tuple[RosterInputs, pd.DataFrame]:
+    """Phone 08:00-16:00 on weekdays, a few calls; three part-timers of 12-20 h."""
+    centre = tiny_centre(
+        {"phone": phone(dict.fromkeys(WEEKDAYS, "08:00-16:00"))},
+        {"part": contract(12, 20, 3, 5, max_weekend_days=0)},
+        lengths_hours=(4, 6, 8),
+        latest_end="16:00",
+        breaks=BREAKS_30,
+    )
+    calls = [2, 3, 4, 4, 3, 3, 2, 2]
+    forecast = week_forecast(
+        "phone",
+        {
+            (d, f"{8 + i // 2:02d}:{30 * (i % 2):02d}"): calls[i // 2]
+            for d in range(5)
+            for i in range(16)
+        },
+    )
+    return inputs_of(centre, staff(3, "part")), compute_requirements(forecast, centre)
+
+
+@pytest.mark.parametrize("mode", ["interval", "weekly"])
+def test_a_solved_week_passes_the_audit(
+    small_week: tuple[RosterInputs, pd.DataFrame], mode: str
+) -> None:
+    """Every hard rule holds on the roster, and the bound is below the objective."""
+    inputs, requirements = small_week
+    settings = SolveSettings(mode=mode, time_limit_s=5.0)  # type: ignore[arg-type]
+    solution = solve(inputs, requirements, settings)
+    assert audit_roster(inputs, solution.roster) == []
+    assert set(solution.roster[col.AGENT_ID]) == {"A1", "A2", "A3"}
+    assert solution.best_bound <= solution.objective
+    assert not solution.penalties["rule"].str.startswith("contract").any()
+
+
+def test_locked_rows_survive_reoptimisation(
+    small_week: tuple[RosterInputs, pd.DataFrame],
+) -> None:
+    """A1's first shift, locked, comes back row for row under another seed."""
+    inputs, requirements = small_week
+    first = solve(inputs, requirements)
+    a1 = first.roster.loc[first.roster[col.AGENT_ID] == "A1"]
+    locked = a1.loc[a1[col.DATE] == a1[col.DATE].min()].reset_index(drop=True)
+    again_inputs = inputs_of(inputs.centre, inputs.agents, locked=locked)
+    again = solve(
+        again_inputs,
+        requirements,
+        SolveSettings(mode="interval", time_limit_s=5.0, seed=7),
+    )
+    kept = locked.merge(
+        again.roster, on=list(col.ROSTER_COLUMNS), how="left", indicator=True
+    )
+    assert (kept["_merge"] == "both").all()
+    mine = again.roster.loc[
+        (again.roster[col.AGENT_ID] == "A1")
+        & (again.roster[col.DATE] == locked[col.DATE][0])
+    ]
+    assert len(mine) == len(locked)
+    assert audit_roster(again_inputs, again.roster) == []
+
+
+def test_a_hand_locked_shift_keeps_its_own_breaks(
+    small_week: tuple[RosterInputs, pd.DataFrame],
+) -> None:
+    """Monday 10:00-14:00 with its break at 11:30 is kept exactly."""
+    inputs, requirements = small_week
+    locked = make_shift("A2", "2026-01-05", "10:00", 4.0, [("break", "11:30", 30)])
+    locked_inputs = inputs_of(inputs.centre, inputs.agents, locked=locked)
+    solution = solve(locked_inputs, requirements)
+    monday = solution.roster.loc[
+        (solution.roster[col.AGENT_ID] == "A2")
+        & (solution.roster[col.DATE] == locked[col.DATE][0])
+    ]
+    assert monday[[col.START, col.END, col.ACTIVITY]].to_numpy().tolist() == (
+        locked[[col.START, col.END, col.ACTIVITY]].to_numpy().tolist()
+    )
+    assert audit_roster(locked_inputs, solution.roster) == []
+
+
+def test_a_solve_stopped_at_once_still_returns_a_valid_roster(
+    small_week: tuple[RosterInputs, pd.DataFrame],
+) -> None:
+    """With the stop event set before the start, the first plan comes back."""
+    inputs, requirements = small_week
+    stop = threading.Event()
+    stop.set()
+    solution = solve_roster(build_problem(inputs, requirements), FAST, stop=stop)
+    assert audit_roster(inputs, solution.roster) == []
+    assert solution.objective >= solution.best_bound
+
+
+# ------------------------------------------------ what cannot be met
+
+
+def test_a_desk_one_agent_short_is_priced_and_diagnosed() -> None:
+    """The desk needs 2 from 10:00 to 14:00 but the branch has one agent."""
+    desk = {
+        "kind": "walk_in",
+        "site": "helsinki_branch",
+        "service_level": 0.8,
+        "answer_within_seconds": 600,
+        "default_aht_seconds": 900,
+        "min_staff": 2,
+        "shrinkage": 0.0,
+        "opening_hours": {"monday": "10:00-14:00"},
+    }
+    centre = tiny_centre(
+        {"face_to_face": desk},
+        {"flex": contract(0, 4, 0, 1)},
+        earliest_start="10:00",
+        latest_end="14:00",
+    )
+    agents = staff(1, "flex", skills=("face_to_face",), site="helsinki_branch")
+    inputs = inputs_of(centre, agents)
+    requirements = compute_requirements(week_forecast("face_to_face", {}), centre)
+    solution = solve(inputs, requirements)
+    floor = solution.penalties.loc[solution.penalties["rule"] == "coverage.min_staff"]
+    assert set(floor["subject"]) == {"face_to_face"}
+    assert floor["amount"].tolist() == [1.0] * 8  # one agent short, 8 half hours
+    price = DEFAULT_WEIGHTS.min_staff_cents_per_agent_hour * SLOT_HOURS
+    assert floor["cost_cents"].sum() == 8 * price
+    assert len(solution.roster) > 0  # the one agent still works the desk
+    assert diagnose(inputs) == [
+        Finding(
+            "staffing_floor",
+            None,
+            WEEK_START,
+            "face_to_face at helsinki_branch needs 2 agents while open but only 1 "
+            "with the skill are free at 10:00",
+            1.0,
+            "agent",
+            "conflict",
+        )
+    ]
+
+
+def rest_breaking_lock(
+    small_week: tuple[RosterInputs, pd.DataFrame],
+) -> RosterInputs:
+    """A1 locked Monday 08:00-12:00 after a shift ending Sunday 23:00."""
+    inputs, _ = small_week
+    locked = make_shift("A1", "2026-01-05", "08:00", 4.0, [("break", "09:30", 30)])
+    return inputs_of(
+        inputs.centre,
+        inputs.agents,
+        locked=locked,
+        previous_shift_end={"A1": pd.Timestamp("2026-01-04 23:00", tz=ZONE)},
+    )
+
+
+def test_a_locked_shift_breaking_rest_is_diagnosed(
+    small_week: tuple[RosterInputs, pd.DataFrame],
+) -> None:
+    """9 h between Sunday 23:00 and the locked Monday 08:00: 2 h short of 11 h."""
+    inputs = rest_breaking_lock(small_week)
+    assert diagnose(inputs) == [
+        Finding(
+            "rest",
+            "A1",
+            WEEK_START,
+            "locked rows: rest of 9 h between the shift ending 2026-01-04 23:00 and "
+            "the one starting 2026-01-05 08:00 is 2 h short of 11 h",
+            2.0,
+            "h",
+            "conflict",
+        )
+    ]
+
+
+def test_a_locked_shift_breaking_rest_still_gives_a_plan(
+    small_week: tuple[RosterInputs, pd.DataFrame],
+) -> None:
+    """plan_roster never raises for an infeasible plan: the findings come with it."""
+    _, requirements = small_week
+    inputs = rest_breaking_lock(small_week)
+    plan = plan_roster(inputs, requirements, FAST)
+    assert plan.findings["rule"].tolist() == ["rest"]
+    assert set(plan.roster[col.AGENT_ID]) == {"A1", "A2", "A3"}
+
+
+def test_weekly_mode_with_too_few_agents_still_gives_a_plan() -> None:
+    """Twelve agents for a 25-agent peak: a roster with the gap priced."""
+    centre = tiny_centre(
+        {"phone": phone({"monday": "08:00-12:00"})},
+        {"flex": contract(0, 4, 0, 1)},
+        lengths_hours=(2, 4),
+    )
+    calls = [30, 60, 90, 120, 120, 90, 60, 30]
+    forecast = week_forecast(
+        "phone",
+        {(0, f"{8 + i // 2:02d}:{30 * (i % 2):02d}"): c for i, c in enumerate(calls)},
+    )
+    inputs = inputs_of(centre, staff(12, "flex"))
+    plan = plan_roster(
+        inputs,
+        compute_requirements(forecast, centre),
+        SolveSettings(mode="weekly", time_limit_s=5.0),
+    )
+    assert "coverage.weekly_service_level" in set(plan.bent_rules["rule"])
