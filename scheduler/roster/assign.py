@@ -46,6 +46,26 @@ _NEAR_MINUTES = 60
 
 
 @dataclass(frozen=True)
+class _GroupModel:
+    """One group's assignment model: its variables and what every rule reads.
+
+    ``x[a, d, s]`` is agent ``a`` working template ``s`` on day ``d``;
+    ``works[a, d]`` whether they work that day; ``options[d]`` the templates
+    offered on day ``d``; ``holds(rule, agent)`` the literal a hard rule is
+    enforced under.
+    """
+
+    problem: RosterProblem
+    g: AgentGroup
+    model: cp_model.CpModel
+    x: dict[tuple[str, int, int], Any]
+    works: dict[tuple[str, int], Any]
+    options: dict[int, list[int]]
+    weights: Weights
+    holds: Holds
+
+
+@dataclass(frozen=True)
 class Assignment:
     """Who works which shift.
 
@@ -171,13 +191,14 @@ def _solve_group(
             bent[rule, agent] = model.new_bool_var(f"holds[{rule},{agent}]")
         return bent[rule, agent]
 
+    gm = _GroupModel(problem, g, model, x, works, options, weights, holds)
     for d, lock in g.locked.items():
         # A locked shift is kept whatever else must bend.
         model.add(x[g.agent_ids[0], d, problem.templates.index(lock.template)] == 1)
-    _contract(problem, g, model, x, works, options, holds)
-    _rest(problem, g, model, x, options, holds)
-    _weekly_rest(problem, g, model, x, works, options, holds)
-    penalties += _planned_counts(problem, g, model, x, planned, options, weights)
+    _contract(gm)
+    _rest(gm)
+    _weekly_rest(gm)
+    penalties += _planned_counts(gm, planned)
     for (rule, agent), literal in bent.items():
         broken = model.new_bool_var(f"bent[{rule},{agent}]")
         model.add(broken == 1 - literal)
@@ -191,9 +212,9 @@ def _solve_group(
                 broken,
             )
         )
-    penalties += _preferences(problem, g, model, works, weights)
-    penalties += _stability(problem, g, model, x, works, options, weights)
-    penalties += _fairness(problem, g, model, x, options, weights)
+    penalties += _preferences(gm)
+    penalties += _stability(gm)
+    penalties += _fairness(gm)
     model.minimize(sum(int(p.cents_per_unit) * p.var for p in penalties))
     start = dict(hints) if hints else _spread(g, planned)
     for (a, d, s), v in x.items():
@@ -249,13 +270,7 @@ def _near(
 
 
 def _planned_counts(
-    problem: RosterProblem,
-    g: AgentGroup,
-    model: cp_model.CpModel,
-    x: dict[tuple[str, int, int], Any],
-    planned: Mapping[tuple[int, int], int],
-    options: dict[int, list[int]],
-    weights: Weights,
+    gm: _GroupModel, planned: Mapping[tuple[int, int], int]
 ) -> list[Penalty]:
     """The staffing plan, softly: each day's number of shifts, then each shift.
 
@@ -264,6 +279,7 @@ def _planned_counts(
     left and again for the one taken; a shift missing or added on a day costs
     ``count_deviation_cents``.
     """
+    g, model, x, options, weights = gm.g, gm.model, gm.x, gm.options, gm.weights
     out = []
     for d in range(7):
         want = sum(planned.get((d, s), 0) for s in options[d])
@@ -310,16 +326,11 @@ def _deviation(
     return Penalty(rule, g.key, when, "shifts", price, dev)
 
 
-def _contract(
-    problem: RosterProblem,
-    g: AgentGroup,
-    model: cp_model.CpModel,
-    x: dict[tuple[str, int, int], Any],
-    works: dict[tuple[str, int], Any],
-    options: dict[int, list[int]],
-    holds: Holds,
-) -> None:
+def _contract(gm: _GroupModel) -> None:
     """Weekly hours, days, weekends, consecutive days and days off together."""
+    problem, g, model = gm.problem, gm.g, gm.model
+    x, works, options = gm.x, gm.works, gm.options
+    holds = gm.holds
     c = g.contract
     weekday0 = problem.inputs.week_start.weekday()
     for a in g.agent_ids:
@@ -357,15 +368,10 @@ def _contract(
                 ).only_enforce_if(h)
 
 
-def _rest(
-    problem: RosterProblem,
-    g: AgentGroup,
-    model: cp_model.CpModel,
-    x: dict[tuple[str, int, int], Any],
-    options: dict[int, list[int]],
-    holds: Holds,
-) -> None:
+def _rest(gm: _GroupModel) -> None:
     """Rest between consecutive shifts, and after the previous week's last shift."""
+    problem, g, model = gm.problem, gm.g, gm.model
+    x, options, holds = gm.x, gm.options, gm.holds
     labour = problem.centre.labour
     rest_min = max(g.contract.min_rest_hours, labour.min_daily_rest_hours) * 60
     rest = int(-(-rest_min // problem.slot_minutes))
@@ -394,21 +400,16 @@ def _rest(
                     model.add(x[a, d, s] == 0).only_enforce_if(holds("rest", a))
 
 
-def _weekly_rest(
-    problem: RosterProblem,
-    g: AgentGroup,
-    model: cp_model.CpModel,
-    x: dict[tuple[str, int, int], Any],
-    works: dict[tuple[str, int], Any],
-    options: dict[int, list[int]],
-    holds: Holds,
-) -> None:
+def _weekly_rest(gm: _GroupModel) -> None:
     """A rest of ``labour.min_weekly_rest_hours`` somewhere in the week.
 
     It is two days off in a row; or one day off with the shifts either side far
     enough apart; or a day off at the week's start or end with the next (previous)
     shift far enough from the week's edge.
     """
+    problem, g, model = gm.problem, gm.g, gm.model
+    x, works, options = gm.x, gm.works, gm.options
+    holds = gm.holds
     spd = problem.slots_per_day
     need = int(
         -(-problem.centre.labour.min_weekly_rest_hours * 60 // problem.slot_minutes)
@@ -449,13 +450,8 @@ def _weekly_rest(
         model.add_bool_or([*ways, head, tail]).only_enforce_if(holds("weekly_rest", a))
 
 
-def _preferences(
-    problem: RosterProblem,
-    g: AgentGroup,
-    model: cp_model.CpModel,
-    works: dict[tuple[str, int], Any],
-    weights: Weights,
-) -> list[Penalty]:
+def _preferences(gm: _GroupModel) -> list[Penalty]:
+    problem, g, model, works, weights = gm.problem, gm.g, gm.model, gm.works, gm.weights
     availability = problem.inputs.availability
     if availability is None:
         return []
@@ -495,15 +491,10 @@ def _preferences(
     return out
 
 
-def _stability(
-    problem: RosterProblem,
-    g: AgentGroup,
-    model: cp_model.CpModel,
-    x: dict[tuple[str, int, int], Any],
-    works: dict[tuple[str, int], Any],
-    options: dict[int, list[int]],
-    weights: Weights,
-) -> list[Penalty]:
+def _stability(gm: _GroupModel) -> list[Penalty]:
+    problem, g, model = gm.problem, gm.g, gm.model
+    x, works, options = gm.x, gm.works, gm.options
+    weights = gm.weights
     spd = problem.slots_per_day
     price = weights.start_change_cents_per_hour * problem.slot_hours
     out = []
@@ -527,14 +518,9 @@ def _stability(
     return out
 
 
-def _fairness(
-    problem: RosterProblem,
-    g: AgentGroup,
-    model: cp_model.CpModel,
-    x: dict[tuple[str, int, int], Any],
-    options: dict[int, list[int]],
-    weights: Weights,
-) -> list[Penalty]:
+def _fairness(gm: _GroupModel) -> list[Penalty]:
+    problem, g, model = gm.problem, gm.g, gm.model
+    x, options, weights = gm.x, gm.options, gm.weights
     if g.size < 2:
         return []
     weekday0 = problem.inputs.week_start.weekday()
