@@ -245,12 +245,13 @@ def solve_roster(
     plan_until = started + settings.time_limit_s * 0.65
     solver = _solver(settings, max((plan_until - time.monotonic()) * 0.4, 1.0))
     solver.parameters.relative_gap_limit = settings.relative_gap
-    callback = _Progress(started, on_progress, stop, lp.objective)
+    known_bound = max(lp.objective, contract_pay_bound(problem))
+    callback = _Progress(started, on_progress, stop, known_bound)
     status = solver.solve(model, callback)
     best = start
-    bound = lp.objective
+    bound = known_bound
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = max(solver.best_objective_bound, lp.objective)
+        bound = max(solver.best_objective_bound, bound)
         if solver.objective_value < start.objective:
             best = Incumbent(
                 list(solver.response_proto.solution), solver.objective_value
@@ -311,6 +312,18 @@ def solve_roster(
         penalties=_penalty_frame(final.penalties + assignment.penalties),
         progress=callback.history,
         email_carry_in_s=carry,
+    )
+
+
+def contract_pay_bound(problem: RosterProblem) -> float:
+    """Pay every roster owes at least: each agent's minimum hours at base rate (cents).
+
+    Multipliers only raise pay and penalties are never negative, so no roster's
+    objective is below this.
+    """
+    return sum(
+        g.size * g.min_paid_slots * problem.slot_hours * g.contract.hourly_cost * 100
+        for g in problem.groups
     )
 
 
