@@ -233,7 +233,7 @@ def solve_roster(
         time_limit_s=max(settings.time_limit_s * 0.3, 3.0),
     )
     first_price, _, start_values, _ = _solve_fixed(
-        problem, settings, _first_counts(problem, lp, hints)
+        problem, settings, _first_counts(problem, settings, lp, hints)
     )
     model, master, carry = _build(problem, settings)
     variables = _variables(model)
@@ -385,6 +385,7 @@ def counts_of(
 
 def _first_counts(
     problem: RosterProblem,
+    settings: SolveSettings,
     lp: LpSolution,
     hints: Mapping[tuple[str, int], int] | None,
 ) -> Fixed:
@@ -395,7 +396,13 @@ def _first_counts(
     if lp.n:
         counts = rounded_counts(problem, lp.n)
         return Fixed(counts, staggered_breaks(problem, counts))
-    return counts_of(problem, *initial_week(problem))
+    week = initial_week(
+        problem,
+        mode=settings.mode,
+        weights=settings.weights,
+        floor_share=settings.floor_share,
+    )
+    return counts_of(problem, *week)
 
 
 def _solve_fixed(
