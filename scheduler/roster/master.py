@@ -324,6 +324,7 @@ def _group_rules(
             g.min_days <= len(pattern) <= c.max_days
             and day_pattern_ok(pattern, c, weekday0)
             and _hours_fit(problem, g, pattern)
+            and _weekly_rest_possible(problem, g, pattern)
         )
         if not ok:
             m.penalties.append(
@@ -361,6 +362,33 @@ def _hours_fit(problem: RosterProblem, g: AgentGroup, pattern: tuple[int, ...]) 
     most = sum(max(p) for p in paid)
     least = sum(min(p) for p in paid)
     return most >= g.min_paid_slots and least <= g.max_paid_slots
+
+
+def _weekly_rest_possible(
+    problem: RosterProblem, g: AgentGroup, pattern: tuple[int, ...]
+) -> bool:
+    """Whether some shifts on the pattern's days leave the weekly rest in the week.
+
+    The rest may run from the week's start to the first shift, between two
+    shifts, or from the last shift to the week's end; each gap is taken at its
+    widest (latest start after it, earliest end before it).
+    """
+    need = problem.centre.labour.min_weekly_rest_hours * 60 / problem.slot_minutes
+    if not pattern:
+        return True
+    spd = problem.slots_per_day
+    latest = {
+        d: max(problem.templates[s].start_slot for s in g.menus[d]) for d in pattern
+    }
+    earliest = {
+        d: min(problem.templates[s].end_slot for s in g.menus[d]) for d in pattern
+    }
+    gaps = [pattern[0] * spd + latest[pattern[0]]]
+    gaps += [
+        (b - a) * spd + latest[b] - earliest[a] for a, b in itertools.pairwise(pattern)
+    ]
+    gaps.append(problem.n_slots - pattern[-1] * spd - earliest[pattern[-1]])
+    return max(gaps) >= need
 
 
 def _presence(
