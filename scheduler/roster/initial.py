@@ -353,3 +353,52 @@ def staggered_breaks(
                 out[g, d, w.rule, t.start_slot + w.earliest_slot + (i * 3) % width] += 1
             i += 1
     return dict(out)
+
+
+def allocation_hint(
+    problem: RosterProblem,
+    fixed_n: Mapping[tuple[int, int, int], int],
+    fixed_b: Mapping[tuple[int, int, int, int], int],
+    *,
+    mode: Mode,
+    weights: Weights,
+    floor_share: float,
+) -> dict[tuple[int, str, int], int]:
+    """Agents of each group on each channel per slot, by marginal worth.
+
+    Slot by slot, every agent present (from the shift and break counts) goes to the
+    open channel of theirs where one more agent is worth most, groups with the
+    fewest skills first: a good channel allocation for the solver to start from.
+    """
+    horizon = problem.n_slots + problem.slots_per_day
+    present = np.zeros((len(problem.groups), horizon), dtype=np.int64)
+    for (g, d, s), count in fixed_n.items():
+        first, end = problem.shift_span(d, s)
+        present[g, first:end] += count
+    for (g, d, r, k), count in fixed_b.items():
+        start = d * problem.slots_per_day + k
+        duration = next(
+            w.duration_slots
+            for s in problem.groups[g].menus[d]
+            for w in problem.templates[s].breaks
+            if w.rule == r
+        )
+        present[g, start : start + duration] -= count
+    worth = _Worth(problem, mode, weights, floor_share)
+    order = sorted(
+        range(len(problem.groups)), key=lambda i: len(problem.groups[i].skills)
+    )
+    out: dict[tuple[int, str, int], int] = {}
+    for t in range(problem.n_slots):
+        for gi in order:
+            skills = tuple(
+                c for c in problem.groups[gi].skills if problem.channels[c].open[t]
+            )
+            if not skills:
+                continue
+            for c in skills:
+                out[gi, c, t] = 0
+            for _ in range(int(present[gi, t])):
+                channel = worth.take(skills, t)[0]
+                out[gi, channel, t] += 1
+    return out

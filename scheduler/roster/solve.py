@@ -31,6 +31,7 @@ from scheduler.roster.assign import assign_agents
 from scheduler.roster.break_placement import place_breaks
 from scheduler.roster.coverage import add_coverage
 from scheduler.roster.initial import (
+    allocation_hint,
     default_breaks,
     initial_week,
     rounded_counts,
@@ -410,7 +411,18 @@ def _solve_fixed(
 ) -> tuple[_Final, MasterModel, dict[str, int], cp_model.CpSolver]:
     """Solve the staffing model with shift and break counts fixed: allocation, price."""
     model, master, _ = _build(problem, settings, fixed)
-    solver = _solver(settings, max(settings.time_limit_s * 0.04, 2.0))
+    if fixed.b is not None:
+        channels = allocation_hint(
+            problem,
+            fixed.n,
+            fixed.b,
+            mode=settings.mode,
+            weights=settings.weights,
+            floor_share=settings.floor_share,
+        )
+        for key, v in master.y.items():
+            model.add_hint(v, channels.get(key, 0))
+    solver = _solver(settings, max(settings.time_limit_s * 0.05, 3.0))
     solver.parameters.relative_gap_limit = 0.001
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
