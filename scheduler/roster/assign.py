@@ -117,7 +117,7 @@ def assign_agents(
     total = sum(g.size for g in problem.groups)
     for gi, g in enumerate(problem.groups):
         planned = {(d, s): c for (gg, d, s), c in counts.items() if gg == gi and c > 0}
-        budget = max(time_limit_s * g.size / max(total, 1), 0.5)
+        budget = max(time_limit_s * g.size / max(total, 1), 1.0)
         result = None
         # The plan's own shifts first; then the whole menu; then, when no week
         # keeps every rule, rules bend at a price for the agents they must.
