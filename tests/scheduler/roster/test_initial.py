@@ -1,0 +1,150 @@
+"""First plans: the greedy week per agent, rounded LP counts, channel allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pandas as pd
+import pytest
+
+from scheduler.agents import load_agents
+from scheduler.config import Centre, load_centre
+from scheduler.requirements import compute_requirements
+from scheduler.roster.initial import (
+    allocation_hint,
+    initial_week,
+    rounded_counts,
+    staggered_breaks,
+)
+from scheduler.roster.inputs import RosterInputs
+from scheduler.roster.problem import RosterProblem, build_problem, day_pattern_ok
+from scheduler.roster.solve import contract_pay_bound, counts_of
+from scheduler.roster.weights import DEFAULT_WEIGHTS
+
+WEEK_START = dt.date(2026, 1, 5)
+
+
+@pytest.fixture(scope="module")
+def centre() -> Centre:
+    return load_centre()
+
+
+@pytest.fixture(scope="module")
+def problem(centre: Centre) -> RosterProblem:
+    """The sample agents against a week of flat phone and chat demand."""
+    stamps = pd.date_range("2026-01-05", periods=7 * 96, freq="15min")
+    frames = [
+        pd.DataFrame(
+            {
+                "channel": name,
+                "interval_start": stamps,
+                "contacts": contacts,
+                "aht_seconds": aht,
+            }
+        )
+        for name, contacts, aht in (
+            ("phone", 60.0, 300.0),
+            ("chat", 20.0, 540.0),
+            ("email", 5.0, 420.0),
+            ("face_to_face", 3.0, 900.0),
+        )
+    ]
+    requirements = compute_requirements(pd.concat(frames), centre)
+    inputs = RosterInputs(centre, load_agents(None, centre), WEEK_START)
+    return build_problem(inputs, requirements)
+
+
+def test_every_greedy_week_keeps_the_contract(problem: RosterProblem) -> None:
+    """Each agent's greedy week has valid days and paid hours in the contract."""
+    shifts, _ = initial_week(problem)
+    weekday0 = WEEK_START.weekday()
+    for g in problem.groups:
+        for agent in g.agent_ids:
+            days = tuple(sorted(d for (a, d) in shifts if a == agent))
+            paid = sum(problem.templates[shifts[agent, d]].paid_slots for d in days)
+            assert g.min_days <= len(days) <= g.contract.max_days
+            assert day_pattern_ok(days, g.contract, weekday0)
+            assert g.min_paid_slots <= paid <= g.max_paid_slots
+
+
+def test_greedy_breaks_lie_in_their_windows(problem: RosterProblem) -> None:
+    """Every break of the greedy plan starts inside its window."""
+    shifts, breaks = initial_week(problem)
+    for (agent, day, rule), offset in breaks.items():
+        window = next(
+            w for w in problem.templates[shifts[agent, day]].breaks if w.rule == rule
+        )
+        assert window.earliest_slot <= offset <= window.latest_slot
+
+
+def test_rounded_counts_keep_each_days_total_and_headcount(
+    problem: RosterProblem,
+) -> None:
+    """Rounding keeps each group-day total at the rounded LP total, within headcount."""
+    lp = {(0, 0, s): 0.4 for s in problem.groups[0].menus[0][:10]}
+    lp[0, 1, problem.groups[0].menus[1][0]] = 2.6
+    counts = rounded_counts(problem, lp)
+    day0 = sum(c for (g, d, _), c in counts.items() if (g, d) == (0, 0))
+    assert day0 == 4  # 10 x 0.4
+    assert counts[0, 1, problem.groups[0].menus[1][0]] == 3
+    breaks = staggered_breaks(problem, counts)
+    for rule in {
+        w.rule for s in problem.groups[0].menus[0] for w in problem.templates[s].breaks
+    }:
+        placed = sum(
+            c for (g, d, r, _), c in breaks.items() if (g, d, r) == (0, 0, rule)
+        )
+        assert placed == day0
+
+
+def test_allocation_hint_puts_every_present_agent_on_an_open_channel(
+    problem: RosterProblem,
+) -> None:
+    """Per group and slot the hint's channels add up to the agents present."""
+    shifts, breaks = initial_week(problem)
+    fixed = counts_of(problem, shifts, breaks)
+    assert fixed.b is not None
+    hint = allocation_hint(
+        problem,
+        fixed.n,
+        fixed.b,
+        mode="weekly",
+        weights=DEFAULT_WEIGHTS,
+        floor_share=0.75,
+    )
+    present: dict[tuple[int, int], int] = defaultdict(int)
+    group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
+    for (agent, day), s in shifts.items():
+        first, end = problem.shift_span(day, s)
+        on_break = {
+            first + offset + k
+            for (a, d, rule), offset in breaks.items()
+            if (a, d) == (agent, day)
+            for w in problem.templates[s].breaks
+            if w.rule == rule
+            for k in range(w.duration_slots)
+        }
+        for t in range(first, min(end, problem.n_slots)):
+            if t not in on_break:
+                present[group_of[agent], t] += 1
+    given: dict[tuple[int, int], int] = defaultdict(int)
+    for (gi, channel, t), count in hint.items():
+        assert channel in problem.groups[gi].skills
+        assert count == 0 or problem.channels[channel].open[t]
+        given[gi, t] += count
+    for (gi, t), count in given.items():
+        assert count == present[gi, t]
+
+
+def test_contract_pay_bound_is_every_minimum_at_base_rate(
+    problem: RosterProblem,
+) -> None:
+    """The bound is each agent's minimum paid hours times their hourly cost."""
+    by_hand = 0.0
+    for g in problem.groups:
+        hours = g.min_paid_slots * 15 / 60
+        by_hand += g.size * hours * g.contract.hourly_cost * 100
+    assert contract_pay_bound(problem) == pytest.approx(by_hand)
+    full_time = [g for g in problem.groups if g.contract_name == "full_time"]
+    assert all(g.min_paid_slots * 15 == 37.5 * 60 for g in full_time)
