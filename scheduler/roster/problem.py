@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
@@ -533,7 +533,20 @@ def _groups(
                 locked=agent_locks,
             )
         )
-    return groups
+    return _unique_keys(groups)
+
+
+def _unique_keys(groups: list[AgentGroup]) -> list[AgentGroup]:
+    """Number groups that share a key (same skills, different absences): #2, #3.
+
+    Variable names and reports use the key, so it must tell groups apart.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for g in groups:
+        seen[g.key] = seen.get(g.key, 0) + 1
+        out.append(g if seen[g.key] == 1 else replace(g, key=f"{g.key}#{seen[g.key]}"))
+    return out
 
 
 def _usable_lengths(

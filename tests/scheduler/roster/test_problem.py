@@ -333,3 +333,27 @@ def test_a_changed_contract_changes_the_verdict(centre: Centre) -> None:
     """With two weekend days allowed, Saturday and Sunday together pass."""
     relaxed = centre.contracts["full_time"].model_copy(update={"max_weekend_days": 2})
     assert day_pattern_ok((0, 1, 2, 5, 6), relaxed, 0)
+
+
+def test_groups_that_differ_only_in_leave_get_distinct_keys(
+    centre: Centre, requirements: pd.DataFrame
+) -> None:
+    """Two phone agents on leave the same Tuesday form a second, numbered group."""
+    problem = sample_problem(
+        centre,
+        requirements,
+        availability=availability(
+            ("A001", "2026-01-06", 0, 1440, "leave"),
+            ("A002", "2026-01-06", 0, 1440, "leave"),
+        ),
+    )
+    keys = [g.key for g in problem.groups]
+    assert len(keys) == len(set(keys))
+    on_leave = next(g for g in problem.groups if "A001" in g.agent_ids)
+    others = next(g for g in problem.groups if "A003" in g.agent_ids)
+    assert on_leave.agent_ids == ("A001", "A002")
+    assert on_leave.available[1] == 0
+    assert {on_leave.key, others.key} == {
+        "full_time|phone|contact_centre",
+        "full_time|phone|contact_centre#2",
+    }
