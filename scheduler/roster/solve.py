@@ -343,12 +343,20 @@ class _Final:
 
 
 def _build(
-    problem: RosterProblem, settings: SolveSettings, fixed: Fixed | None = None
+    problem: RosterProblem,
+    settings: SolveSettings,
+    fixed: Fixed | None = None,
+    *,
+    agent_rules: bool = True,
 ) -> tuple[cp_model.CpModel, MasterModel, dict[str, float]]:
     """The staffing model with coverage and objective (counts fixed if given)."""
     model = cp_model.CpModel()
     master = build_master(
-        problem, Backend(model), fixed=fixed, weights=settings.weights
+        problem,
+        Backend(model),
+        agent_rules=agent_rules,
+        fixed=fixed,
+        weights=settings.weights,
     )
     carry = add_coverage(
         problem,
@@ -409,23 +417,31 @@ def _first_counts(
 def _solve_fixed(
     problem: RosterProblem, settings: SolveSettings, fixed: Fixed
 ) -> tuple[_Final, MasterModel, dict[str, int], cp_model.CpSolver]:
-    """Solve the staffing model with shift and break counts fixed: allocation, price."""
-    model, master, _ = _build(problem, settings, fixed)
-    if fixed.b is not None:
-        channels = allocation_hint(
-            problem,
-            fixed.n,
-            fixed.b,
-            mode=settings.mode,
-            weights=settings.weights,
-            floor_share=settings.floor_share,
-        )
-        for key, v in master.y.items():
-            model.add_hint(v, channels.get(key, 0))
-    solver = _solver(settings, max(settings.time_limit_s * 0.05, 3.0))
-    solver.parameters.relative_gap_limit = 0.001
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    """Solve the staffing model with shift and break counts fixed: allocation, price.
+
+    Should the counts break the group rules outright (a plan kept as it was when
+    an assignment ran out of time), the price leaves those rules to the audit.
+    """
+    for agent_rules in (True, False):
+        model, master, _ = _build(problem, settings, fixed, agent_rules=agent_rules)
+        if fixed.b is not None:
+            channels = allocation_hint(
+                problem,
+                fixed.n,
+                fixed.b,
+                mode=settings.mode,
+                weights=settings.weights,
+                floor_share=settings.floor_share,
+            )
+            for key, v in master.y.items():
+                model.add_hint(v, channels.get(key, 0))
+        solver = _solver(settings, max(settings.time_limit_s * 0.05, 3.0))
+        solver.parameters.relative_gap_limit = 0.001
+        status = solver.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        logger.warning("pricing with group rules: %s", solver.status_name(status))
+    else:
         raise RuntimeError(f"pricing a roster failed: {solver.status_name(status)}")
     terms = [(p, float(solver.value(p.var))) for p in master.penalties]
     values = {v.name: int(solver.value(v)) for v in _variables(model)}
