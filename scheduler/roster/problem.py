@@ -341,19 +341,18 @@ def _absences(inputs: RosterInputs) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _leave_days(inputs: RosterInputs, agent: str) -> int:
-    """Whole days of leave in the week (they lower the contract's minimums)."""
-    if inputs.availability is None:
-        return 0
+def _leave_days(inputs: RosterInputs) -> dict[str, int]:
+    """Whole days of leave in the week per agent (lowering contract minimums)."""
     a = inputs.availability
+    if a is None:
+        return {}
     rows = a.loc[
-        (a["agent_id"] == agent)
-        & (a["kind"] == "leave")
-        & (a["from"] == 0)
-        & (a["to"] == MINUTES_PER_DAY)
+        (a["kind"] == "leave") & (a["from"] == 0) & (a["to"] == MINUTES_PER_DAY)
     ]
-    days = {(d - inputs.week_start).days for d in rows["date"]}
-    return sum(1 for d in days if 0 <= d < DAYS_PER_WEEK)
+    days = rows["date"].map(lambda date: (date - inputs.week_start).days)
+    rows = rows.loc[(days >= 0) & (days < DAYS_PER_WEEK)]
+    counts = rows.groupby(rows["agent_id"].astype(str))["date"].nunique()
+    return {str(agent): int(n) for agent, n in counts.items()}
 
 
 def _menu(
@@ -468,6 +467,7 @@ def _groups(
     minutes: int,
 ) -> list[AgentGroup]:
     absences = _absences(inputs)
+    leave = _leave_days(inputs)
     labour_max = round(inputs.centre.labour.max_weekly_hours * 60) // minutes
     buckets: dict[_Signature, list[str]] = defaultdict(list)
     for agent, contract_name, skills, site in zip(
@@ -482,7 +482,7 @@ def _groups(
             tuple(str(skill) for skill in skills),
             site,
             tuple(sorted(absences.get(agent, []))),
-            _leave_days(inputs, agent),
+            leave.get(agent, 0),
             agent if agent in locked else "",
         )
         buckets[signature].append(agent)
