@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 
-def _iso(frame: pd.DataFrame) -> pd.DataFrame:
+def iso_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Timestamps as ISO 8601 text (with the UTC offset when zoned)."""
     out = frame.copy()
     for name in out.columns:
@@ -48,4 +48,4 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     path : str or Path
         Target file; its folder is created if needed.
     """
-    write_text_atomic(_iso(frame).to_csv(index=False, float_format="%.6g"), path)
+    write_text_atomic(iso_frame(frame).to_csv(index=False, float_format="%.6g"), path)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -16,15 +16,13 @@ from forecasts.schema import load_history
 from scheduler.agents import load_agents, load_availability
 from scheduler.cli.common import console, frame_table, input_errors
 from scheduler.config import SAMPLE_DIR, load_centre
-from scheduler.evaluate import write_evaluation
 from scheduler.exceptions import InvalidInputError
 from scheduler.export import write_csv
 from scheduler.pipeline import next_week_start, plan_week, sample_history
+from scheduler.plan import Plan, solve_plan, write_plan_dir
 from scheduler.report import requirements_summary
-from scheduler.roster.inputs import RosterInputs
 from scheduler.roster.solve import Progress as SolverProgress
 from scheduler.roster.solve import SolveSettings
-from scheduler.roster.week import RosterPlan, plan_roster
 from scheduler.roster_file import load_roster
 
 SAMPLE_FILES = ("centre.toml", "agents.csv")
@@ -127,15 +125,22 @@ def plan(
             result = plan_week(
                 config, week_start, history=history, forecast_frame=forecast_frame
             )
-        inputs = RosterInputs(
-            centre=config,
-            agents=staff,
-            week_start=week_start,
-            availability=absent,
-            locked=None if earlier is None else earlier.loc[earlier["locked"]],
+        solved = _solve_with_progress(
+            settings,
+            lambda on_progress: solve_plan(
+                config,
+                staff,
+                week_start,
+                result.forecast.frame,
+                availability=absent,
+                locked=None if earlier is None else earlier.loc[earlier["locked"]],
+                previous=earlier,
+                settings=settings,
+                on_progress=on_progress,
+                name=f"week of {week_start}",
+            ),
         )
-        roster = _solve_with_progress(inputs, result.requirements, settings, earlier)
-    _write_plan(out, result.forecast.frame, result.requirements, roster)
+    write_plan_dir(solved, out)
     source = "sample history" if history is None and forecast is None else "your data"
     console.print(
         frame_table(
@@ -148,16 +153,13 @@ def plan(
             f"{k}: {v}" for k, v in result.forecast.model_by_channel.items()
         )
         console.print(f"forecast models (best backtest per channel): {chosen}")
-    _summary(roster, out)
+    _summary(solved, out)
 
 
 def _solve_with_progress(
-    inputs: RosterInputs,
-    requirements: pd.DataFrame,
-    settings: SolveSettings,
-    earlier: pd.DataFrame | None,
-) -> RosterPlan:
-    """Solve with a progress bar of elapsed time, objective and gap."""
+    settings: SolveSettings, solve: Callable[[Callable[[SolverProgress], None]], Plan]
+) -> Plan:
+    """Run ``solve`` with a progress bar of elapsed time, objective and gap."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -174,21 +176,7 @@ def _solve_with_progress(
                 status=f"objective {event.objective / 100:,.0f}  gap {event.gap:.1%}",
             )
 
-        return plan_roster(
-            inputs, requirements, settings, previous=earlier, on_progress=show
-        )
-
-
-def _write_plan(
-    out: Path, forecast: pd.DataFrame, requirements: pd.DataFrame, plan: RosterPlan
-) -> None:
-    """Every output file, each written atomically, only once all are computed."""
-    write_csv(forecast, out / "forecast.csv")
-    write_csv(requirements, out / "requirements.csv")
-    write_csv(plan.roster, out / "roster.csv")
-    write_csv(plan.bent_rules, out / "bent_rules.csv")
-    write_csv(plan.violations, out / "violations.csv")
-    write_evaluation(plan.evaluation, out)
+        return solve(show)
 
 
 def _number(value: float | None, spec: str) -> str:
@@ -196,7 +184,7 @@ def _number(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-def _summary(plan: RosterPlan, out: Path) -> None:
+def _summary(plan: Plan, out: Path) -> None:
     kpis = plan.evaluation.kpis
     table = Table(title="roster")
     for name in ("channel", "weekly service level", "target", "met"):
@@ -230,8 +218,9 @@ def _summary(plan: RosterPlan, out: Path) -> None:
         for detail in plan.findings["detail"].head(10):
             console.print(f"  {detail}")
     console.print(
-        f"wrote roster.csv, coverage.csv, kpis.json, bent_rules.csv, violations.csv, "
-        f"forecast.csv and requirements.csv to {out}"
+        f"wrote the plan to {out}: roster.csv, coverage.csv, kpis.json, "
+        "bent_rules.csv, violations.csv, forecast.csv, requirements.csv and the "
+        "inputs it was made from (centre.json, agents.csv, plan.json)"
     )
 
 

@@ -1,0 +1,407 @@
+"""A whole plan as one value, and its folder on disk.
+
+A :class:`Plan` bundles everything a week's plan is made of: the centre it was made
+for, its agents (and their availability), the forecast, the requirements, the roster
+and its evaluation (``coverage`` and ``kpis``), the rules it bent, the audit's
+violations and, for a what-if, the scenario changes that made it. Exports, the plan
+store, simulation and the app all take a :class:`Plan`, so none of them re-reads
+files of its own.
+
+A plan folder (what ``vuoro plan --out DIR`` writes) holds one file per part:
+
+=====================  ==============================================================
+``plan.json``          name, week start, created time, scenario changes, format version
+``centre.json``        the centre configuration, as validated (a snapshot, not a path)
+``agents.csv``         ``agent_id, name, contract, skills, site``
+``availability.csv``   ``agent_id, date, from, to, kind`` (only when there is any)
+``forecast.csv``       ``channel, interval_start, contacts, aht_seconds``
+``requirements.csv``   the requirements frame
+``roster.csv``         ``agent_id, date, start, end, activity, channel``
+``coverage.csv``       the coverage frame of the evaluation
+``kpis.json``          the KPIs of the evaluation
+``bent_rules.csv``     penalty terms that are not zero
+``violations.csv``     what the audit found
+``findings.csv``       what the diagnosis before the solve found
+=====================  ==============================================================
+
+Every file is written atomically; :func:`write_plan_dir` computes all text before it
+writes any, so a failure leaves the previous plan in the folder intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scheduler import schema as col
+from scheduler.agents import (
+    AGENT_COLUMNS,
+    AVAILABILITY_COLUMNS,
+    FROM,
+    SKILLS,
+    TO,
+    load_agents,
+    load_availability,
+)
+from scheduler.config import Centre, parse_centre
+from scheduler.evaluate import Evaluation, load_requirements
+from scheduler.exceptions import InvalidInputError
+from scheduler.export import iso_frame, write_text_atomic
+from scheduler.requirements import compute_requirements
+from scheduler.roster.inputs import RosterInputs
+from scheduler.roster.solve import Progress, SolveSettings
+from scheduler.roster.week import plan_roster
+from scheduler.roster_file import load_roster
+from scheduler.schema import validate_forecast
+
+logger = logging.getLogger(__name__)
+
+#: Version of the plan folder's layout; bump it with a migration when it changes.
+PLAN_FORMAT_VERSION = 1
+
+PLAN_FILE = "plan.json"
+CENTRE_FILE = "centre.json"
+AGENTS_FILE = "agents.csv"
+AVAILABILITY_FILE = "availability.csv"
+FORECAST_FILE = "forecast.csv"
+REQUIREMENTS_FILE = "requirements.csv"
+ROSTER_FILE = "roster.csv"
+COVERAGE_FILE = "coverage.csv"
+KPIS_FILE = "kpis.json"
+BENT_RULES_FILE = "bent_rules.csv"
+VIOLATIONS_FILE = "violations.csv"
+FINDINGS_FILE = "findings.csv"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One week's plan with everything it was made from.
+
+    Attributes
+    ----------
+    centre : Centre
+        The centre configuration the plan was made for.
+    agents : pandas.DataFrame
+        ``agent_id, name, contract, skills, site``; ``skills`` a tuple of channels.
+    week_start : datetime.date
+        First day of the planned week.
+    forecast : pandas.DataFrame
+        ``channel, interval_start, contacts, aht_seconds`` (tz-aware local times).
+    requirements : pandas.DataFrame
+        The requirements frame (:data:`scheduler.schema.REQUIREMENTS_COLUMNS`).
+    roster : pandas.DataFrame
+        The roster frame (:data:`scheduler.schema.ROSTER_COLUMNS`, plus ``locked``).
+    evaluation : Evaluation
+        ``coverage`` frame and ``kpis`` mapping of the roster.
+    availability : pandas.DataFrame or None
+        ``agent_id, date, from, to, kind``; ``None`` when nobody has any.
+    bent_rules : pandas.DataFrame
+        Penalty terms that are not zero (may be empty).
+    violations : pandas.DataFrame
+        Hard-rule breaches found by the audit (empty for a valid roster).
+    findings : pandas.DataFrame
+        What the diagnosis before the solve found in the inputs (same columns as
+        ``violations``; may be empty).
+    name : str
+        A name for people ("week 6", "20 % deflection").
+    changes : tuple of dict
+        The scenario changes that made this plan from its base (empty for a base).
+    created_at : datetime.datetime
+        When the plan was made (UTC).
+    """
+
+    centre: Centre
+    agents: pd.DataFrame
+    week_start: dt.date
+    forecast: pd.DataFrame
+    requirements: pd.DataFrame
+    roster: pd.DataFrame
+    evaluation: Evaluation
+    availability: pd.DataFrame | None = None
+    bent_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
+    violations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    name: str = ""
+    changes: tuple[dict[str, Any], ...] = ()
+    created_at: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0)
+    )
+
+    @property
+    def kpis(self) -> dict[str, Any]:
+        """The KPIs of the roster (``kpis.json``)."""
+        return self.evaluation.kpis
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """The coverage frame (``coverage.csv``)."""
+        return self.evaluation.coverage
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    return str(iso_frame(frame).to_csv(index=False, float_format="%.6g"))
+
+
+def agents_csv_frame(agents: pd.DataFrame) -> pd.DataFrame:
+    """Agents as ``agents.csv`` writes them: skills ``;``-separated."""
+    out = agents[list(AGENT_COLUMNS)].copy()
+    out[SKILLS] = out[SKILLS].map(lambda skills: ";".join(skills))
+    return out
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def availability_csv_frame(availability: pd.DataFrame) -> pd.DataFrame:
+    """Availability as ``availability.csv`` writes it: ``from``/``to`` as ``HH:MM``."""
+    out = availability[list(AVAILABILITY_COLUMNS)].copy()
+    for name in (FROM, TO):
+        out[name] = out[name].map(_clock)
+    return out
+
+
+def plan_files(plan: Plan) -> dict[str, str]:
+    """The text of every file of a plan folder, by file name.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan to write.
+
+    Returns
+    -------
+    dict of str to str
+        File name to its whole text; :data:`AVAILABILITY_FILE` only when the plan
+        has availability rows.
+    """
+    meta = {
+        "format_version": PLAN_FORMAT_VERSION,
+        "name": plan.name,
+        "week_start": plan.week_start.isoformat(),
+        "created_at": plan.created_at.isoformat(),
+        "changes": list(plan.changes),
+    }
+    roster = plan.roster[[c for c in plan.roster.columns if c != "locked"]]
+    files = {
+        PLAN_FILE: json.dumps(meta, indent=2) + "\n",
+        CENTRE_FILE: plan.centre.model_dump_json(by_alias=True, indent=2) + "\n",
+        AGENTS_FILE: _csv_text(agents_csv_frame(plan.agents)),
+        FORECAST_FILE: _csv_text(plan.forecast),
+        REQUIREMENTS_FILE: _csv_text(plan.requirements),
+        ROSTER_FILE: _csv_text(roster),
+        COVERAGE_FILE: _csv_text(plan.coverage),
+        KPIS_FILE: json.dumps(plan.kpis, indent=2, allow_nan=False, default=str) + "\n",
+        BENT_RULES_FILE: _csv_text(plan.bent_rules),
+        VIOLATIONS_FILE: _csv_text(plan.violations),
+        FINDINGS_FILE: _csv_text(plan.findings),
+    }
+    if plan.availability is not None and not plan.availability.empty:
+        files[AVAILABILITY_FILE] = _csv_text(availability_csv_frame(plan.availability))
+    return files
+
+
+def write_plan_dir(plan: Plan, out_dir: str | Path) -> None:
+    """Write a plan folder, every file atomically.
+
+    All text is computed first, so an error leaves the folder as it was; a stale
+    ``availability.csv`` of an earlier plan is removed when this plan has none.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan to write.
+    out_dir : str or Path
+        The folder, created if needed.
+    """
+    folder = Path(out_dir)
+    files = plan_files(plan)
+    for name, text in files.items():
+        write_text_atomic(text, folder / name)
+    if AVAILABILITY_FILE not in files:
+        (folder / AVAILABILITY_FILE).unlink(missing_ok=True)
+    logger.info("wrote plan %r to %s", plan.name, folder)
+
+
+def _required(folder: Path, name: str) -> Path:
+    path = folder / name
+    if not path.is_file():
+        raise InvalidInputError(
+            f"{path}: no such file; {folder} is not a complete plan folder (write "
+            "one with `vuoro plan --out DIR`)"
+        )
+    return path
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise InvalidInputError(f"{path}: not valid JSON: {err}") from None
+
+
+def _read_frame(path: Path) -> pd.DataFrame:
+    """A CSV of the folder; an empty file (no rows, no header) as an empty frame."""
+    if path.stat().st_size == 0 or not path.read_text(encoding="utf-8").strip():
+        return pd.DataFrame()
+    return pd.read_csv(path, keep_default_na=False)
+
+
+def load_plan_dir(folder: str | Path) -> Plan:
+    """Read a plan folder written by :func:`write_plan_dir` (or ``vuoro plan``).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The plan folder.
+
+    Returns
+    -------
+    Plan
+        Equal, frame for frame, to the plan that was written.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the missing or unreadable file, or the newer format version.
+    """
+    root = Path(folder)
+    meta = _read_json(_required(root, PLAN_FILE))
+    version = int(meta.get("format_version", 0))
+    if version > PLAN_FORMAT_VERSION:
+        raise InvalidInputError(
+            f"{root / PLAN_FILE}: format_version {version} is newer than this vuoro "
+            f"reads ({PLAN_FORMAT_VERSION}); upgrade vuoro"
+        )
+    centre_path = _required(root, CENTRE_FILE)
+    centre = parse_centre(_read_json(centre_path), str(centre_path))
+    agents = load_agents(_required(root, AGENTS_FILE), centre)
+    availability_path = root / AVAILABILITY_FILE
+    availability = (
+        load_availability(availability_path, agents)
+        if availability_path.is_file()
+        else None
+    )
+    forecast = validate_forecast(
+        pd.read_csv(_required(root, FORECAST_FILE)), centre, str(root / FORECAST_FILE)
+    )
+    requirements = load_requirements(_required(root, REQUIREMENTS_FILE), centre)
+    roster = load_roster(_required(root, ROSTER_FILE), centre, agents)
+    coverage = pd.read_csv(_required(root, COVERAGE_FILE))
+    coverage[col.INTERVAL_START] = pd.to_datetime(
+        coverage[col.INTERVAL_START], utc=True
+    ).dt.tz_convert(centre.zone)
+    kpis = _read_json(_required(root, KPIS_FILE))
+    created = meta.get("created_at")
+    return Plan(
+        centre=centre,
+        agents=agents,
+        week_start=dt.date.fromisoformat(meta["week_start"]),
+        forecast=forecast,
+        requirements=requirements,
+        roster=roster,
+        evaluation=Evaluation(coverage=coverage, kpis=kpis),
+        availability=availability,
+        bent_rules=_read_frame(_required(root, BENT_RULES_FILE)),
+        violations=_read_frame(_required(root, VIOLATIONS_FILE)),
+        findings=_read_frame(root / FINDINGS_FILE)
+        if (root / FINDINGS_FILE).is_file()
+        else pd.DataFrame(),
+        name=str(meta.get("name", "")),
+        changes=tuple(meta.get("changes", [])),
+        created_at=dt.datetime.fromisoformat(created)
+        if created
+        else dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
+
+
+def solve_plan(
+    centre: Centre,
+    agents: pd.DataFrame,
+    week_start: dt.date,
+    forecast: pd.DataFrame,
+    *,
+    availability: pd.DataFrame | None = None,
+    locked: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+    settings: SolveSettings | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    name: str = "",
+    changes: tuple[dict[str, Any], ...] = (),
+) -> Plan:
+    """Requirements, roster, audit and evaluation of a week from its forecast.
+
+    Parameters
+    ----------
+    centre : Centre
+        The centre configuration.
+    agents : pandas.DataFrame
+        The agents (:func:`scheduler.agents.load_agents`).
+    week_start : datetime.date
+        First day of the week.
+    forecast : pandas.DataFrame
+        The week's forecast frame.
+    availability : pandas.DataFrame or None
+        Leave and preferences (:func:`scheduler.agents.load_availability`).
+    locked : pandas.DataFrame or None
+        Roster rows to keep exactly.
+    previous : pandas.DataFrame or None
+        An earlier roster to start from and stay close to (warm start).
+    settings : SolveSettings or None
+        Mode, time limit (seconds), workers, seed and weights.
+    on_progress : callable or None
+        Called with each improvement (objective and bound) during the solve.
+    stop : threading.Event or None
+        Set to stop the search early; the best roster so far comes back.
+    name : str
+        The plan's name.
+    changes : tuple of dict
+        Scenario changes that made this plan (kept with it).
+
+    Returns
+    -------
+    Plan
+        Never raises for an infeasible week: the plan names its gaps and the rules
+        it bent.
+    """
+    forecast = validate_forecast(forecast, centre)
+    requirements = compute_requirements(forecast, centre)
+    inputs = RosterInputs(
+        centre=centre,
+        agents=agents,
+        week_start=week_start,
+        availability=availability,
+        locked=locked,
+    )
+    result = plan_roster(
+        inputs,
+        requirements,
+        settings,
+        previous=previous,
+        on_progress=on_progress,
+        stop=stop,
+    )
+    return Plan(
+        centre=centre,
+        agents=agents,
+        week_start=week_start,
+        forecast=forecast,
+        requirements=requirements,
+        roster=result.roster,
+        evaluation=result.evaluation,
+        availability=availability,
+        bent_rules=result.bent_rules,
+        violations=result.violations,
+        findings=result.findings,
+        name=name,
+        changes=changes,
+    )
