@@ -41,7 +41,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from scheduler import schema as col
-from scheduler.agents import CONTRACT
+from scheduler.agents import CONTRACT, CsvSource, csv_source
 from scheduler.agents import _read_csv as read_csv_text
 from scheduler.backlog import backlog_outcome, deadline_index, steady_carry_in
 from scheduler.config import Centre, Channel
@@ -335,15 +335,19 @@ def _hourly_cost(
     return np.asarray(rate, dtype=np.float64)
 
 
-def _pay(
+def _segment_costs(
     roster: pd.DataFrame, centre: Centre, agents: pd.DataFrame
-) -> tuple[float, float]:
-    """Paid hours and their cost (see :func:`evaluate_roster`)."""
-    paid = roster.loc[~roster[col.ACTIVITY].isin(_unpaid_activities(centre))]
-    starts, ends = _epoch_s(paid[col.START]), _epoch_s(paid[col.END])
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Which segments are paid, and each segment's cost (0 when unpaid).
+
+    Each plan interval of a segment is priced by the local time at its start (see
+    :func:`evaluate_roster`).
+    """
+    paid = ~roster[col.ACTIVITY].isin(_unpaid_activities(centre)).to_numpy()
+    starts, ends = _epoch_s(roster[col.START]), _epoch_s(roster[col.END])
     step = centre.interval_s
-    pieces = -((starts - ends) // step)  # ceil((end - start) / step)
-    segment = np.repeat(np.arange(len(paid)), pieces)
+    pieces = np.where(paid, -((starts - ends) // step), 0)  # ceil((end - start)/step)
+    segment = np.repeat(np.arange(len(roster)), pieces)
     first = np.cumsum(pieces) - pieces
     piece_start = starts[segment] + (np.arange(segment.size) - first[segment]) * step
     piece_h = (np.minimum(piece_start + step, ends[segment]) - piece_start) / 3600
@@ -352,8 +356,58 @@ def _pay(
     costs = centre.costs
     factor = np.where(local.hour >= _EVENING_HOUR, costs.evening_multiplier, 1.0)
     factor *= np.where(local.weekday >= _SATURDAY, costs.weekend_multiplier, 1.0)
-    rate = _hourly_cost(paid, centre, agents)[segment]
-    return float((ends - starts).sum() / 3600), float((piece_h * rate * factor).sum())
+    rate = _hourly_cost(roster, centre, agents)[segment]
+    cost = np.bincount(segment, weights=piece_h * rate * factor, minlength=len(roster))
+    return paid, cost.astype(np.float64)
+
+
+def _pay(
+    roster: pd.DataFrame, centre: Centre, agents: pd.DataFrame
+) -> tuple[float, float]:
+    """Paid hours and their cost (see :func:`evaluate_roster`)."""
+    paid, cost = _segment_costs(roster, centre, agents)
+    seconds = _epoch_s(roster[col.END]) - _epoch_s(roster[col.START])
+    return float(seconds[paid].sum() / 3600), float(cost.sum())
+
+
+def channel_costs(
+    roster: pd.DataFrame, centre: Centre, agents: pd.DataFrame
+) -> dict[str, float]:
+    """The week's paid cost attributed to each channel, in the centre's currency.
+
+    A work segment's cost goes to its channel; the cost of a shift's paid breaks
+    is shared over the channels the shift works on, in proportion to its work
+    time on each. Channels nobody works on cost 0.
+
+    Parameters
+    ----------
+    roster : pandas.DataFrame
+        The roster frame, sorted by agent and start.
+    centre : Centre
+        Channels, break rules (paid or not) and costs.
+    agents : pandas.DataFrame
+        The agents, for their contracts' hourly cost.
+    """
+    out = dict.fromkeys(centre.channels, 0.0)
+    if roster.empty:
+        return out
+    _, cost = _segment_costs(roster, centre, agents)
+    work = (roster[col.ACTIVITY] == "work").to_numpy()
+    seconds = (_epoch_s(roster[col.END]) - _epoch_s(roster[col.START])).astype(
+        np.float64
+    )
+    shift = shift_numbers(roster)
+    work_s = np.bincount(shift, weights=np.where(work, seconds, 0.0))
+    other = np.bincount(shift, weights=np.where(work, 0.0, cost))
+    share = np.divide(
+        seconds, work_s[shift], out=np.zeros_like(seconds), where=work_s[shift] > 0
+    )
+    attributed = np.where(work, cost + other[shift] * share, 0.0)
+    sums = pd.Series(attributed).groupby(roster[col.CHANNEL].to_numpy()).sum()
+    for name, value in sums.items():
+        if str(name) in out:
+            out[str(name)] = float(value)
+    return out
 
 
 def _overall(
@@ -461,7 +515,8 @@ def evaluate_roster(
         ``understaffed_agent_hours`` and ``overstaffed_agent_hours`` (positive
         parts of ``required_fractional − scheduled`` and of its opposite, over
         every interval: a closed channel requires no one, so anyone on it is
-        overstaffing); email adds ``carry_in_agent_hours`` and
+        overstaffing), ``cost`` (the paid cost attributed to the channel, see
+        :func:`channel_costs`) and ``cost_per_contact``; email adds ``carry_in_agent_hours`` and
         ``carry_out_agent_hours``. Overall: ``service_level`` (contact-weighted
         over the queueing channels, not email), ``contacts`` and the agent-hour
         sums over channels, ``paid_hours`` (all segments but unpaid ones: an
@@ -506,6 +561,13 @@ def evaluate_roster(
         channels[str(name)] = _channel_kpis(
             figures, rows, on_channel, channel, interval_h
         )
+    for name, cost in channel_costs(roster, centre, agents).items():
+        if name in channels:
+            contacts = channels[name]["contacts"]
+            channels[name]["cost"] = cost
+            channels[name]["cost_per_contact"] = (
+                cost / contacts if contacts > 0 else math.nan
+            )
     kpis: dict[str, Any] = {
         "channels": channels,
         "overall": _overall(channels, roster, centre, agents),
@@ -536,13 +598,13 @@ def write_evaluation(evaluation: Evaluation, out_dir: str | Path) -> None:
     write_text_atomic(text, folder / "kpis.json")
 
 
-def load_requirements(path: str | Path, centre: Centre) -> pd.DataFrame:
+def load_requirements(path: CsvSource, centre: Centre) -> pd.DataFrame:
     """Read ``requirements.csv`` (as written by ``vuoro requirements``).
 
     Parameters
     ----------
-    path : str or Path
-        The file.
+    path : str, Path or TextFile
+        The file (or its text, :class:`scheduler.agents.TextFile`).
     centre : Centre
         The centre it was computed for.
 
@@ -557,7 +619,7 @@ def load_requirements(path: str | Path, centre: Centre) -> pd.DataFrame:
     InvalidInputError
         Naming the file, line, column and value at fault.
     """
-    file = Path(path)
+    file = csv_source(path)
     frame = read_csv_text(file, col.REQUIREMENTS_COLUMNS)
     frame[col.OPEN] = [
         parse_flag(text, f"{file}: line {line}", col.OPEN)

@@ -353,3 +353,34 @@ def test_solver_figures_are_kept_and_the_files_round_trip(
     write_csv(requirements, tmp_path / "requirements.csv")
     again = load_requirements(tmp_path / "requirements.csv", centre)
     pd.testing.assert_frame_equal(again, requirements, check_dtype=False, rtol=1e-5)
+
+
+def test_each_channel_costs_its_work_and_its_share_of_the_paid_break(
+    sample_centre: Centre, make_forecast: MakeForecast
+) -> None:
+    """A full-timer (27 an hour) works 4 h on phone and 2 h on chat around a paid
+    15-minute break: phone costs 4 h + 2/3 of the break, chat 2 h + 1/3."""
+    forecast = pd.concat(
+        [
+            make_forecast("phone", "2026-01-05 00:00", [2.0] * 96, 300.0),
+            make_forecast("chat", "2026-01-05 00:00", [1.0] * 96, 300.0),
+        ]
+    )
+    requirements = compute_requirements(forecast, sample_centre)
+    agents = load_agents(None, sample_centre)
+    agent = agents.loc[agents["skills"] == ("phone", "chat")].iloc[0]
+    assert agent["contract"] == "full_time"
+    rows: list[Row] = [
+        (agent["agent_id"], "2026-01-05 08:00", "2026-01-05 12:00", "work", "phone"),
+        (agent["agent_id"], "2026-01-05 12:00", "2026-01-05 12:15", "break", ""),
+        (agent["agent_id"], "2026-01-05 12:15", "2026-01-05 14:15", "work", "chat"),
+    ]
+    kpis = evaluate_roster(roster_frame(rows), requirements, sample_centre, agents).kpis
+    phone, chat = kpis["channels"]["phone"], kpis["channels"]["chat"]
+    assert phone["cost"] == pytest.approx(27 * (4 + 0.25 * 2 / 3), abs=0.01)
+    assert chat["cost"] == pytest.approx(27 * (2 + 0.25 / 3), abs=0.01)
+    assert phone["cost"] + chat["cost"] == pytest.approx(kpis["overall"]["cost"])
+    assert phone["cost_per_contact"] == pytest.approx(
+        phone["cost"] / phone["contacts"], rel=1e-3
+    )
+    assert set(kpis["channels"]) == {"phone", "chat"}
