@@ -516,8 +516,8 @@ def evaluate_roster(
         parts of ``required_fractional − scheduled`` and of its opposite, over
         every interval: a closed channel requires no one, so anyone on it is
         overstaffing), ``cost`` (the paid cost attributed to the channel, see
-        :func:`channel_costs`) and ``cost_per_contact``; email adds ``carry_in_agent_hours`` and
-        ``carry_out_agent_hours``. Overall: ``service_level`` (contact-weighted
+        :func:`channel_costs`) and ``cost_per_contact``; email adds
+        ``carry_in_agent_hours`` and ``carry_out_agent_hours``. Overall: ``service_level`` (contact-weighted
         over the queueing channels, not email), ``contacts`` and the agent-hour
         sums over channels, ``paid_hours`` (all segments but unpaid ones: an
         activity is unpaid when every break rule for it has ``paid = false``),
