@@ -502,35 +502,33 @@ def evaluate_roster(
         ``asa_seconds``, ``occupancy`` and ``prob_abandon`` (see the module
         docstring).
 
-        ``kpis``: ``{"channels": {name: {...}}, "overall": {...}}`` and, when
-        given, ``"solver"``. Per channel: ``service_level`` (contact-weighted over
-        the open intervals; for email the share of the week's email answered by
-        its deadline), ``target``, ``meets_target``, ``asa_seconds``
-        (contact-weighted; for email the mean wall-clock delay to answer),
-        ``occupancy`` (weighted by the net agent-seconds available, i.e. handled
-        work over available time), ``prob_abandon`` (contact-weighted, channels
-        with patience only), ``contacts``, and in agent-hours
-        ``scheduled_agent_hours`` (sum of ``scheduled`` × interval hours),
-        ``required_agent_hours`` (of ``required_fractional``),
-        ``understaffed_agent_hours`` and ``overstaffed_agent_hours`` (positive
-        parts of ``required_fractional − scheduled`` and of its opposite, over
-        every interval: a closed channel requires no one, so anyone on it is
-        overstaffing), ``cost`` (the paid cost attributed to the channel, see
-        :func:`channel_costs`) and ``cost_per_contact``; email adds
-        ``carry_in_agent_hours`` and ``carry_out_agent_hours``. Overall: ``service_level`` (contact-weighted
-        over the queueing channels, not email), ``contacts`` and the agent-hour
-        sums over channels, ``paid_hours`` (all segments but unpaid ones: an
-        activity is unpaid when every break rule for it has ``paid = false``),
-        ``productive_hours`` (work segments), ``schedule_efficiency`` (required
-        agent-hours over productive hours, not capped: above 1 means
-        understaffed overall), ``cost`` (paid hours × the agent's contract
-        ``hourly_cost``, × ``evening_multiplier`` for paid time from 18:00 to
-        midnight local time and × ``weekend_multiplier`` on Saturdays and
-        Sundays, the two multiplying on weekend evenings; each plan interval of
-        a segment is priced by the local time at its start), ``currency``,
-        ``agents_rostered`` and ``shifts``. Hours and cost are rounded to 2
-        decimals, seconds to 1, other figures to 4; infinite or undefined
-        figures (an unstable queue, a channel without contacts) are ``None``.
+        ``kpis``: ``{"channels": {name: {...}}, "overall": {...}}`` and, when given,
+        ``"solver"``. Per channel: ``service_level`` (contact-weighted over the open
+        intervals; for email the share of the week's email answered by its deadline),
+        ``target``, ``meets_target``, ``asa_seconds`` (contact-weighted; for email the
+        mean wall-clock delay to answer), ``occupancy`` (weighted by the net
+        agent-seconds available, i.e. handled work over available time),
+        ``prob_abandon`` (contact-weighted, channels with patience only), ``contacts``,
+        and in agent-hours ``scheduled_agent_hours`` (sum of ``scheduled`` × interval
+        hours), ``required_agent_hours`` (of ``required_fractional``),
+        ``understaffed_agent_hours`` and ``overstaffed_agent_hours`` (positive parts of
+        ``required_fractional − scheduled`` and of its opposite, over every interval: a
+        closed channel requires no one, so anyone on it is overstaffing), ``cost`` (the
+        paid cost attributed to the channel, see :func:`channel_costs`) and
+        ``cost_per_contact``; email adds ``carry_in_agent_hours`` and
+        ``carry_out_agent_hours``. Overall: ``service_level`` (contact-weighted over the
+        queueing channels, not email), ``contacts`` and the agent-hour sums over
+        channels, ``paid_hours`` (all segments but unpaid ones: an activity is unpaid
+        when every break rule for it has ``paid = false``), ``productive_hours`` (work
+        segments), ``schedule_efficiency`` (required agent-hours over productive hours,
+        not capped: above 1 means understaffed overall), ``cost`` (paid hours × the
+        agent's contract ``hourly_cost``, × ``evening_multiplier`` for paid time from
+        18:00 to midnight local time and × ``weekend_multiplier`` on Saturdays and
+        Sundays, the two multiplying on weekend evenings; each plan interval of a
+        segment is priced by the local time at its start), ``currency``,
+        ``agents_rostered`` and ``shifts``. Hours and cost are rounded to 2 decimals,
+        seconds to 1, other figures to 4; infinite or undefined figures (an unstable
+        queue, a channel without contacts) are ``None``.
 
     Raises
     ------
