@@ -9,6 +9,8 @@ with ``skills`` a ``;``-separated list of channel names. ``availability.csv`` ha
 from __future__ import annotations
 
 import datetime as dt
+import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,11 +36,43 @@ AVAILABILITY_KINDS = ("unavailable", "leave", "prefer_off", "prefer_on")
 _FIRST_DATA_LINE = 2
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    if not path.is_file():
+@dataclass(frozen=True)
+class TextFile:
+    """The text of a file that is not on disk (a plan in the plan store).
+
+    The loaders of this package take one wherever they take a path; errors name
+    the file by ``name``.
+
+    Attributes
+    ----------
+    name : str
+        What errors call the file, e.g. ``plan 2026w06-3fa2/roster.csv``.
+    text : str
+        The file's whole text.
+    """
+
+    name: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: What the CSV loaders read: a path, or a file's text with its name.
+CsvSource = str | Path | TextFile
+
+
+def csv_source(path: CsvSource) -> Path | TextFile:
+    """A path as :class:`~pathlib.Path`; a :class:`TextFile` as it is."""
+    return path if isinstance(path, TextFile) else Path(path)
+
+
+def _read_csv(path: Path | TextFile, columns: tuple[str, ...]) -> pd.DataFrame:
+    if isinstance(path, Path) and not path.is_file():
         raise InvalidInputError(f"{path}: no such file")
+    source = io.StringIO(path.text) if isinstance(path, TextFile) else path
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError) as err:
         raise InvalidInputError(f"{path}: not a readable CSV file: {err}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -57,12 +91,12 @@ def _line(index: object) -> int:
     return int(str(index)) + _FIRST_DATA_LINE
 
 
-def load_agents(path: str | Path | None, centre: Centre) -> pd.DataFrame:
+def load_agents(path: CsvSource | None, centre: Centre) -> pd.DataFrame:
     """Read and validate ``agents.csv``; the sample centre's agents when ``None``.
 
     Parameters
     ----------
-    path : str, Path or None
+    path : str, Path, TextFile or None
         The file to read.
     centre : Centre
         The centre whose contracts, channels and sites the agents must use.
@@ -78,7 +112,7 @@ def load_agents(path: str | Path | None, centre: Centre) -> pd.DataFrame:
     InvalidInputError
         Naming the file, line, column and value at fault and how to fix it.
     """
-    file = Path(str(SAMPLE_DIR / "agents.csv")) if path is None else Path(path)
+    file = Path(str(SAMPLE_DIR / "agents.csv")) if path is None else csv_source(path)
     frame = _read_csv(file, AGENT_COLUMNS)
     seen: dict[str, int] = {}
     skills_column = []
@@ -129,8 +163,8 @@ def load_agents(path: str | Path | None, centre: Centre) -> pd.DataFrame:
     return frame[[*AGENT_COLUMNS]].reset_index(drop=True)
 
 
-def load_availability(path: str | Path, agents: pd.DataFrame) -> pd.DataFrame:
-    """Read and validate ``availability.csv`` against the agents.
+def load_availability(path: CsvSource, agents: pd.DataFrame) -> pd.DataFrame:
+    """Read and validate ``availability.csv`` (a path or a :class:`TextFile`).
 
     Returns
     -------
@@ -144,7 +178,7 @@ def load_availability(path: str | Path, agents: pd.DataFrame) -> pd.DataFrame:
     InvalidInputError
         Naming the file, line and value at fault.
     """
-    file = Path(path)
+    file = csv_source(path)
     frame = _read_csv(file, AVAILABILITY_COLUMNS)
     known = set(agents[AGENT_ID])
     dates, starts, ends = [], [], []

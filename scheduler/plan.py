@@ -31,12 +31,13 @@ writes any, so a failure leaves the previous plan in the folder intact.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pandas as pd
@@ -48,13 +49,14 @@ from scheduler.agents import (
     FROM,
     SKILLS,
     TO,
+    TextFile,
     load_agents,
     load_availability,
 )
 from scheduler.config import Centre, parse_centre
 from scheduler.evaluate import Evaluation, load_requirements
 from scheduler.exceptions import InvalidInputError
-from scheduler.export import iso_frame, write_text_atomic
+from scheduler.export import iso_frame, write_files_atomic
 from scheduler.requirements import compute_requirements
 from scheduler.roster.inputs import RosterInputs
 from scheduler.roster.solve import Progress, SolveSettings
@@ -209,6 +211,25 @@ def plan_files(plan: Plan) -> dict[str, str]:
     return files
 
 
+def write_plan_files(files: Mapping[str, str], out_dir: str | Path) -> None:
+    """Write the files of a plan folder (:func:`plan_files`), every file atomically.
+
+    A stale ``availability.csv`` of an earlier plan is removed when ``files`` has
+    none.
+
+    Parameters
+    ----------
+    files : Mapping of str to str
+        File name to its whole text.
+    out_dir : str or Path
+        The folder, created if needed.
+    """
+    folder = Path(out_dir)
+    write_files_atomic(files, folder)
+    if AVAILABILITY_FILE not in files:
+        (folder / AVAILABILITY_FILE).unlink(missing_ok=True)
+
+
 def write_plan_dir(plan: Plan, out_dir: str | Path) -> None:
     """Write a plan folder, every file atomically.
 
@@ -222,37 +243,124 @@ def write_plan_dir(plan: Plan, out_dir: str | Path) -> None:
     out_dir : str or Path
         The folder, created if needed.
     """
-    folder = Path(out_dir)
-    files = plan_files(plan)
-    for name, text in files.items():
-        write_text_atomic(text, folder / name)
-    if AVAILABILITY_FILE not in files:
-        (folder / AVAILABILITY_FILE).unlink(missing_ok=True)
-    logger.info("wrote plan %r to %s", plan.name, folder)
+    write_plan_files(plan_files(plan), out_dir)
+    logger.info("wrote plan %r to %s", plan.name, out_dir)
 
 
-def _required(folder: Path, name: str) -> Path:
-    path = folder / name
-    if not path.is_file():
-        raise InvalidInputError(
-            f"{path}: no such file; {folder} is not a complete plan folder (write "
-            "one with `vuoro plan --out DIR`)"
-        )
-    return path
+#: Every file a plan folder may hold, in the order :func:`plan_files` writes them.
+PLAN_FILE_NAMES = (
+    PLAN_FILE,
+    CENTRE_FILE,
+    AGENTS_FILE,
+    FORECAST_FILE,
+    REQUIREMENTS_FILE,
+    ROSTER_FILE,
+    COVERAGE_FILE,
+    KPIS_FILE,
+    BENT_RULES_FILE,
+    VIOLATIONS_FILE,
+    FINDINGS_FILE,
+    AVAILABILITY_FILE,
+)
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(text: str, where: str) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(text)
     except json.JSONDecodeError as err:
-        raise InvalidInputError(f"{path}: not valid JSON: {err}") from None
+        raise InvalidInputError(f"{where}: not valid JSON: {err}") from None
 
 
-def _read_frame(path: Path) -> pd.DataFrame:
-    """A CSV of the folder; an empty file (no rows, no header) as an empty frame."""
-    if path.stat().st_size == 0 or not path.read_text(encoding="utf-8").strip():
+def _read_frame(text: str) -> pd.DataFrame:
+    """A CSV's text as a frame; an empty file (no rows, no header) as an empty one."""
+    if not text.strip():
         return pd.DataFrame()
-    return pd.read_csv(path, keep_default_na=False)
+    return pd.read_csv(io.StringIO(text), keep_default_na=False)
+
+
+def plan_from_files(files: Mapping[str, str], source: str) -> Plan:
+    """Rebuild a plan from the text of its files (what :func:`plan_files` gives).
+
+    Parameters
+    ----------
+    files : Mapping of str to str
+        File name (``roster.csv``, ...) to its whole text.
+    source : str
+        Where the files come from (a folder, a stored plan); errors name a file as
+        ``source/name``.
+
+    Returns
+    -------
+    Plan
+        Equal, frame for frame, to the plan whose files these are.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the missing or unreadable file, or the newer format version.
+    """
+
+    def where(name: str) -> str:
+        return str(PurePath(source, name))
+
+    def required(name: str) -> str:
+        if name not in files:
+            raise InvalidInputError(
+                f"{where(name)}: no such file; {source} is not a complete plan folder "
+                "(write one with `vuoro plan --out DIR`)"
+            )
+        return files[name]
+
+    def text_file(name: str) -> TextFile:
+        return TextFile(where(name), required(name))
+
+    meta = _read_json(required(PLAN_FILE), where(PLAN_FILE))
+    version = int(meta.get("format_version", 0))
+    if version > PLAN_FORMAT_VERSION:
+        raise InvalidInputError(
+            f"{where(PLAN_FILE)}: format_version {version} is newer than this vuoro "
+            f"reads ({PLAN_FORMAT_VERSION}); upgrade vuoro"
+        )
+    centre = parse_centre(
+        _read_json(required(CENTRE_FILE), where(CENTRE_FILE)), where(CENTRE_FILE)
+    )
+    agents = load_agents(text_file(AGENTS_FILE), centre)
+    availability = (
+        load_availability(text_file(AVAILABILITY_FILE), agents)
+        if AVAILABILITY_FILE in files
+        else None
+    )
+    forecast = validate_forecast(
+        pd.read_csv(io.StringIO(required(FORECAST_FILE))),
+        centre,
+        where(FORECAST_FILE),
+    )
+    requirements = load_requirements(text_file(REQUIREMENTS_FILE), centre)
+    roster = load_roster(text_file(ROSTER_FILE), centre, agents)
+    coverage = pd.read_csv(io.StringIO(required(COVERAGE_FILE)))
+    coverage[col.INTERVAL_START] = pd.to_datetime(
+        coverage[col.INTERVAL_START], utc=True
+    ).dt.tz_convert(centre.zone)
+    kpis = _read_json(required(KPIS_FILE), where(KPIS_FILE))
+    created = meta.get("created_at")
+    return Plan(
+        centre=centre,
+        agents=agents,
+        week_start=dt.date.fromisoformat(meta["week_start"]),
+        forecast=forecast,
+        requirements=requirements,
+        roster=roster,
+        evaluation=Evaluation(coverage=coverage, kpis=kpis),
+        availability=availability,
+        bent_rules=_read_frame(required(BENT_RULES_FILE)),
+        violations=_read_frame(required(VIOLATIONS_FILE)),
+        findings=_read_frame(files.get(FINDINGS_FILE, "")),
+        name=str(meta.get("name", "")),
+        changes=tuple(meta.get("changes", [])),
+        created_at=dt.datetime.fromisoformat(created)
+        if created
+        else dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
 
 
 def load_plan_dir(folder: str | Path) -> Plan:
@@ -274,53 +382,18 @@ def load_plan_dir(folder: str | Path) -> Plan:
         Naming the missing or unreadable file, or the newer format version.
     """
     root = Path(folder)
-    meta = _read_json(_required(root, PLAN_FILE))
-    version = int(meta.get("format_version", 0))
-    if version > PLAN_FORMAT_VERSION:
-        raise InvalidInputError(
-            f"{root / PLAN_FILE}: format_version {version} is newer than this vuoro "
-            f"reads ({PLAN_FORMAT_VERSION}); upgrade vuoro"
-        )
-    centre_path = _required(root, CENTRE_FILE)
-    centre = parse_centre(_read_json(centre_path), str(centre_path))
-    agents = load_agents(_required(root, AGENTS_FILE), centre)
-    availability_path = root / AVAILABILITY_FILE
-    availability = (
-        load_availability(availability_path, agents)
-        if availability_path.is_file()
-        else None
-    )
-    forecast = validate_forecast(
-        pd.read_csv(_required(root, FORECAST_FILE)), centre, str(root / FORECAST_FILE)
-    )
-    requirements = load_requirements(_required(root, REQUIREMENTS_FILE), centre)
-    roster = load_roster(_required(root, ROSTER_FILE), centre, agents)
-    coverage = pd.read_csv(_required(root, COVERAGE_FILE))
-    coverage[col.INTERVAL_START] = pd.to_datetime(
-        coverage[col.INTERVAL_START], utc=True
-    ).dt.tz_convert(centre.zone)
-    kpis = _read_json(_required(root, KPIS_FILE))
-    created = meta.get("created_at")
-    return Plan(
-        centre=centre,
-        agents=agents,
-        week_start=dt.date.fromisoformat(meta["week_start"]),
-        forecast=forecast,
-        requirements=requirements,
-        roster=roster,
-        evaluation=Evaluation(coverage=coverage, kpis=kpis),
-        availability=availability,
-        bent_rules=_read_frame(_required(root, BENT_RULES_FILE)),
-        violations=_read_frame(_required(root, VIOLATIONS_FILE)),
-        findings=_read_frame(root / FINDINGS_FILE)
-        if (root / FINDINGS_FILE).is_file()
-        else pd.DataFrame(),
-        name=str(meta.get("name", "")),
-        changes=tuple(meta.get("changes", [])),
-        created_at=dt.datetime.fromisoformat(created)
-        if created
-        else dt.datetime.now(dt.UTC).replace(microsecond=0),
-    )
+    files: dict[str, str] = {}
+    for name in PLAN_FILE_NAMES:
+        path = root / name
+        if path.is_file():
+            try:
+                files[name] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as err:
+                raise InvalidInputError(
+                    f"{path}: not a UTF-8 text file ({err}); write the folder again "
+                    "with `vuoro plan --out DIR`"
+                ) from None
+    return plan_from_files(files, str(root))
 
 
 def solve_plan(

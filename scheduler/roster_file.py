@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from scheduler import schema as col
-from scheduler.agents import SKILLS
+from scheduler.agents import SKILLS, CsvSource, TextFile, csv_source
 from scheduler.agents import _read_csv as read_csv_text
 from scheduler.config import Centre
 from scheduler.exceptions import InvalidInputError
@@ -106,13 +106,13 @@ def parse_instant(text: str, where: str, column: str, centre: Centre) -> pd.Time
     return local
 
 
-def load_roster(path: str | Path, centre: Centre, agents: pd.DataFrame) -> pd.DataFrame:
+def load_roster(path: CsvSource, centre: Centre, agents: pd.DataFrame) -> pd.DataFrame:
     """Read and validate ``roster.csv``.
 
     Parameters
     ----------
-    path : str or Path
-        The file to read.
+    path : str, Path or TextFile
+        The file to read (or its text, :class:`scheduler.agents.TextFile`).
     centre : Centre
         Channels, time zone and plan interval the roster must fit.
     agents : pandas.DataFrame
@@ -135,7 +135,7 @@ def load_roster(path: str | Path, centre: Centre, agents: pd.DataFrame) -> pd.Da
         unknown activity or channel, a channel on a break, a segment off the plan
         grid, or two segments of one agent that overlap.
     """
-    file = Path(path)
+    file = csv_source(path)
     frame = read_csv_text(file, col.ROSTER_COLUMNS)
     skills = dict(zip(agents[col.AGENT_ID], agents[SKILLS], strict=True))
     rows = [
@@ -150,7 +150,7 @@ def load_roster(path: str | Path, centre: Centre, agents: pd.DataFrame) -> pd.Da
 
 def _segment(
     record: Mapping[Any, Any],
-    file: Path,
+    file: Path | TextFile,
     line: int,
     centre: Centre,
     skills: Mapping[str, tuple[str, ...]],
@@ -246,7 +246,7 @@ def _frame(rows: list[dict[str, Any]], centre: Centre) -> pd.DataFrame:
     return frame.sort_values([col.AGENT_ID, col.START], ignore_index=True)
 
 
-def _check_grid(roster: pd.DataFrame, file: Path, centre: Centre) -> None:
+def _check_grid(roster: pd.DataFrame, file: Path | TextFile, centre: Centre) -> None:
     """Every start and end on the plan interval's grid of local times."""
     for name in (col.START, col.END):
         stamps = roster[name]
@@ -261,7 +261,7 @@ def _check_grid(roster: pd.DataFrame, file: Path, centre: Centre) -> None:
             )
 
 
-def _check_overlaps(roster: pd.DataFrame, file: Path) -> None:
+def _check_overlaps(roster: pd.DataFrame, file: Path | TextFile) -> None:
     """No two segments of one agent overlap (the frame is sorted by agent, start)."""
     same_agent = roster[col.AGENT_ID].eq(roster[col.AGENT_ID].shift())
     previous_end = roster[col.END].shift()

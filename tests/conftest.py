@@ -17,6 +17,20 @@ from scheduler.roster.solve import SolveSettings
 MONDAY = dt.date(2025, 1, 6)
 
 
+@pytest.fixture(autouse=True)
+def _plan_store_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test's plan store is a fresh SQLite file, never the user's own.
+
+    ``vuoro plan`` saves to the store named by ``VUORO_DATABASE_URL``; the data
+    folder is moved too, so nothing a test runs can reach the home folder's store.
+    """
+    folder = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("VUORO_DATABASE_URL", f"sqlite:///{folder / 'plans.db'}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
+
+
 @pytest.fixture(scope="session")
 def small_spec() -> HistorySpec:
     """Two channels at 60-minute intervals: fast to forecast."""

@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,8 @@ from rich.table import Table
 
 from forecasts.schema import ForecastError
 from scheduler.exceptions import InvalidInputError
+from scheduler.plan import Plan, load_plan_dir
+from scheduler.store import PlanStore
 
 console = Console()
 error_console = Console(stderr=True)
@@ -29,7 +32,9 @@ def input_errors() -> Iterator[None]:
     try:
         yield
     except (InvalidInputError, ForecastError) as err:
-        error_console.print(f"[bold red]error:[/] {err}", highlight=False)
+        error_console.print(
+            f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -60,3 +65,24 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     for row in frame.itertuples(index=False):
         table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
     return table
+
+
+def load_plan_source(plan_id: str | None, directory: Path | None) -> Plan:
+    """The plan a command works on: ``--plan ID`` from the store or ``--dir DIR``.
+
+    Raises
+    ------
+    InvalidInputError
+        When neither or both are given, or the plan cannot be read.
+    """
+    if (plan_id is None) == (directory is None):
+        raise InvalidInputError(
+            "give --plan ID (a saved plan, see `vuoro plans list`) or --dir DIR (a "
+            "folder written by `vuoro plan --out DIR`), not both"
+            if plan_id is not None
+            else "give --plan ID (a saved plan, see `vuoro plans list`) or --dir DIR "
+            "(a folder written by `vuoro plan --out DIR`)"
+        )
+    if directory is not None:
+        return load_plan_dir(directory)
+    return PlanStore.from_environment().load(str(plan_id))

@@ -48,7 +48,7 @@ def _hours(value: Any) -> str:
     return "-" if value is None else f"{value:,.1f}"
 
 
-def _table(kpis: dict[str, Any], title: str) -> Table:
+def kpi_table(kpis: dict[str, Any], title: str) -> Table:
     """Service level against target and scheduled against required hours."""
     table = Table(title=title)
     for name in ("channel", "service level", "target", "met"):
@@ -99,7 +99,7 @@ def evaluate(
         print_json(evaluation.kpis)
         return
     overall = evaluation.kpis["overall"]
-    console.print(_table(evaluation.kpis, title=str(roster)))
+    console.print(kpi_table(evaluation.kpis, title=str(roster)))
     console.print(
         f"paid {_hours(overall['paid_hours'])} h, productive "
         f"{_hours(overall['productive_hours'])} h, cost {_hours(overall['cost'])} "
