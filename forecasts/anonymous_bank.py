@@ -35,7 +35,6 @@ DATA_DIR = (
 SERIES_FILE = DATA_DIR / "calls_6min_1999_h1.csv.gz"
 CALL_LOG_FILE = DATA_DIR / "january_calls.txt.gz"
 SERIES_MINUTES = 6
-SERVED = "AGENT"
 
 
 def read_calls_6min(
@@ -89,6 +88,74 @@ def source_notes(path: str | Path = SERIES_FILE) -> dict[dt.date, str]:
     }
 
 
+#: Outcomes of the call log: served by an agent, hung up, or a "phantom" call.
+SERVED = "AGENT"
+HUNG_UP = "HANG"
+PHANTOM = "PHANTOM"
+#: Server of calls no agent served.
+NO_SERVER = "NO_SERVER"
+#: Time of day the log writes for "never happened" (a call that did not queue).
+_NEVER = "0:00:00"
+
+
+def _clock(date: pd.Series, clock: pd.Series, after: pd.Series | None) -> pd.Series:
+    """Date + ``H:MM:SS``; a day later when that falls over 12 hours before
+    ``after`` (the log writes times of day, and a call can cross midnight; its
+    clocks disagree by a second or two, so a slightly earlier time is that day's)."""
+    stamps = pd.to_datetime(date + " " + clock, format="%y%m%d %H:%M:%S")
+    if after is not None:
+        crossed = stamps < after - pd.Timedelta(hours=12)
+        stamps = stamps.where(~crossed, stamps + pd.Timedelta(days=1))
+    return stamps
+
+
+def read_calls(path: str | Path = CALL_LOG_FILE) -> pd.DataFrame:
+    """Read the raw per-call log, one row per call, with times as timestamps.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``january_calls.txt.gz``.
+
+    Returns
+    -------
+    DataFrame
+        ``call_id, priority, type, outcome, server, arrival`` (VRU entry),
+        ``queued`` (queue entry, NaT for calls that never queued), ``queue_s``
+        (seconds in queue), ``service_start, service_end`` (NaT unless served)
+        and ``service_s`` (handle time, seconds; 0 unless served; a few served
+        calls have no service times and 0 seconds). Times are naive
+        local times of the bank (Israel); a time of day before the previous one of
+        the same call is on the next day.
+    """
+    log = pd.read_csv(path, sep="\t", dtype=str)
+    log.columns = [column.strip() for column in log.columns]
+    log = log.apply(lambda column: column.str.strip())
+    arrival = _clock(log["date"], log["vru_entry"], None)
+    queued = _clock(log["date"], log["q_start"], arrival).where(
+        log["q_start"] != _NEVER
+    )
+    served = log["outcome"] == SERVED
+    timed = served & (log["ser_start"] != _NEVER)
+    service_start = _clock(log["date"], log["ser_start"], arrival).where(timed)
+    service_end = _clock(log["date"], log["ser_exit"], service_start).where(served)
+    return pd.DataFrame(
+        {
+            "call_id": log["call_id"],
+            "priority": pd.to_numeric(log["priority"]),
+            "type": log["type"],
+            "outcome": log["outcome"],
+            "server": log["server"],
+            "arrival": arrival,
+            "queued": queued,
+            "queue_s": pd.to_numeric(log["q_time"]).astype(float),
+            "service_start": service_start,
+            "service_end": service_end,
+            "service_s": pd.to_numeric(log["ser_time"]).where(served, 0).astype(float),
+        }
+    )
+
+
 def read_call_log(
     path: str | Path = CALL_LOG_FILE,
     *,
@@ -118,20 +185,11 @@ def read_call_log(
         (intervals without calls have 0 contacts and NaN handle time). Days absent
         from the log (1999-01-11 and 1999-01-12) are absent from the frame.
     """
-    log = pd.read_csv(
-        path,
-        sep="\t",
-        dtype=str,
-        usecols=["date", "vru_entry", "outcome", "ser_time"],
-    )
-    log.columns = [column.strip() for column in log.columns]
-    arrival = pd.to_datetime(
-        log["date"].str.strip() + " " + log["vru_entry"].str.strip(),
-        format="%y%m%d %H:%M:%S",
-    )
+    calls = read_calls(path)
+    arrival = calls["arrival"]
     bucket = arrival.dt.floor(f"{interval_minutes}min")
-    handle_s = pd.to_numeric(log["ser_time"].str.strip(), errors="coerce")
-    served = (log["outcome"].str.strip() == SERVED) & (handle_s > 0)
+    handle_s = calls["service_s"]
+    served = (calls["outcome"] == SERVED) & (handle_s > 0)
     counts = bucket.value_counts()
     aht = handle_s[served].groupby(bucket[served]).mean()
     days = pd.DatetimeIndex(sorted(arrival.dt.normalize().unique()))

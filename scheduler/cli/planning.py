@@ -15,6 +15,7 @@ from rich.table import Table
 from forecasts.schema import load_history
 from scheduler.agents import load_agents, load_availability
 from scheduler.cli.common import console, frame_table, input_errors
+from scheduler.cli.verifying import print_warnings, verification_table
 from scheduler.config import SAMPLE_DIR, load_centre
 from scheduler.exceptions import InvalidInputError
 from scheduler.export import write_csv
@@ -24,6 +25,13 @@ from scheduler.report import requirements_summary
 from scheduler.roster.solve import Progress as SolverProgress
 from scheduler.roster.solve import SolveSettings
 from scheduler.roster_file import load_roster
+from scheduler.simulate import (
+    SIMULATION_FILE,
+    SimulationSettings,
+    simulate_plan,
+    write_verification,
+)
+from scheduler.store import PlanStore, current_user
 
 SAMPLE_FILES = ("centre.toml", "agents.csv")
 
@@ -96,6 +104,16 @@ def plan(
     workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
     seed: Annotated[int, typer.Option(help="random seed of the solver")] = 0,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("vuoro-out"),
+    save: Annotated[
+        bool, typer.Option(help="save the plan to the plan store (vuoro plans)")
+    ] = True,
+    verify_replications: Annotated[
+        int,
+        typer.Option(
+            help="weeks to simulate to verify the plan (0 skips); writes "
+            "simulation.csv and warns of channels more than 3 points off"
+        ),
+    ] = 5,
 ) -> None:
     """Plan a week: forecast, requirements, roster, evaluation and audit."""
     with input_errors():
@@ -140,7 +158,22 @@ def plan(
                 name=f"week of {week_start}",
             ),
         )
+        verification = None
+        if verify_replications > 0:
+            with console.status(f"simulating {verify_replications} weeks"):
+                verification = simulate_plan(
+                    solved,
+                    SimulationSettings(replications=verify_replications, seed=seed),
+                )
     write_plan_dir(solved, out)
+    if verification is None:
+        (out / SIMULATION_FILE).unlink(missing_ok=True)
+    else:
+        write_verification(verification, out)
+    plan_id = None
+    if save:
+        with input_errors():
+            plan_id = PlanStore.from_environment().save(solved, author=current_user())
     source = "sample history" if history is None and forecast is None else "your data"
     console.print(
         frame_table(
@@ -154,6 +187,17 @@ def plan(
         )
         console.print(f"forecast models (best backtest per channel): {chosen}")
     _summary(solved, out)
+    if verification is not None:
+        console.print(
+            verification_table(
+                verification,
+                title=f"verified by simulation: {verify_replications} weeks "
+                f"(simulation.csv)",
+            )
+        )
+        print_warnings(verification)
+    if plan_id is not None:
+        console.print(f"saved plan {plan_id} (vuoro plans show {plan_id})")
 
 
 def _solve_with_progress(

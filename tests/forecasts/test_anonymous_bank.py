@@ -9,6 +9,7 @@ from forecasts.anonymous_bank import (
     SERIES_FILE,
     load_anonymous_bank,
     read_call_log,
+    read_calls,
     read_calls_6min,
     source_notes,
 )
@@ -44,6 +45,26 @@ def test_the_call_log_reproduces_the_series_counts_for_january_4() -> None:
     assert day[CONTACTS].sum() == 1834
     served = day[AHT_S].dropna()
     assert 100 < served.mean() < 300
+
+
+def test_the_call_log_reads_as_one_row_per_call_with_its_times() -> None:
+    calls = read_calls(CALL_LOG_FILE)
+    assert len(calls) == 31599
+    assert calls["outcome"].value_counts().to_dict() == {
+        "AGENT": 27060,
+        "HANG": 4299,
+        "PHANTOM": 240,
+    }
+    # 3101 callers hung up while queued; the rest of the hang-ups left the VRU.
+    hung = calls["outcome"] == "HANG"
+    assert int((hung & calls["queued"].notna()).sum()) == 3101
+    timed = calls.dropna(subset=["service_start"])
+    assert len(timed) == 27018  # 42 served calls have no service times
+    took = (timed["service_end"] - timed["service_start"]).dt.total_seconds()
+    assert (took == timed["service_s"]).all()
+    # Calls served across midnight end on the next day.
+    assert int((timed["service_end"].dt.date > timed["arrival"].dt.date).sum()) == 24
+    assert (timed["service_start"] >= timed["arrival"]).all()
 
 
 def test_load_anonymous_bank_aggregates_to_30_minutes_with_january_aht() -> None:

@@ -63,6 +63,15 @@ def test_plan_from_init_files_writes_forecast_requirements_and_roster(
     assert set(roster["activity"]) == {"work", "break", "lunch"}
     assert (out / "kpis.json").is_file()
     assert (out / "coverage.csv").is_file()
+    # Verified by simulation (5 weeks by default): the promise beside the outcome.
+    simulation = pd.read_csv(out / "simulation.csv")
+    assert set(simulation["channel"]) == {"phone", "chat", "email", "face_to_face"}
+    assert simulation["simulated_service_level"].between(0, 1).all()
+    text = " ".join(result.output.split())
+    assert "verified by simulation: 5 weeks" in text
+    for row in simulation.itertuples():
+        warned = f"warning: {row.channel}: simulated weekly service level" in text
+        assert warned == row.flagged
 
 
 def test_failed_plan_keeps_the_previous_output(tmp_path: Path) -> None:
