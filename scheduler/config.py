@@ -438,3 +438,38 @@ def load_centre(path: str | Path | None = None) -> Centre:
     centre = parse_centre(data, source)
     logger.debug("loaded centre %s from %s", centre.centre.name, source)
     return centre
+
+
+def edited_centre(
+    centre: Centre, patch: Mapping[str, Any], source: str = "edited centre"
+) -> Centre:
+    """The centre with ``patch`` deep-merged into its settings, validated again.
+
+    Parameters
+    ----------
+    centre : Centre
+        The centre to start from (not modified).
+    patch : Mapping
+        Nested settings as in ``centre.toml``, e.g.
+        ``{"channels": {"phone": {"service_level": 0.85}}}`` or
+        ``{"contracts": {"full_time": {"hourly_cost": 28.0}}}``; a mapping merges
+        into the mapping it replaces, anything else replaces the value.
+    source : str
+        What to call the result in error messages.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming every offending key and value, as :func:`parse_centre` does.
+    """
+    data = centre.model_dump(mode="json", by_alias=True)
+
+    def merge(into: dict[str, Any], changes: Mapping[str, Any]) -> None:
+        for key, value in changes.items():
+            if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+                merge(into[key], value)
+            else:
+                into[key] = value
+
+    merge(data, patch)
+    return parse_centre(data, source)

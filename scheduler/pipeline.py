@@ -1,4 +1,4 @@
-"""Composition: history -> forecast -> requirements (-> roster, in time).
+"""Composition: history -> forecast -> requirements -> roster: a whole plan.
 
 This module and the CLI are the only places in ``scheduler/`` that use
 ``forecasts/``; the scheduler's core takes the forecast frame and nothing else.
@@ -16,8 +16,11 @@ import pandas as pd
 from forecasts.core import ForecastResult, forecast
 from forecasts.schema import load_history
 from forecasts.synthetic import ChannelSpec, HistorySpec, Peak, generate_history
-from scheduler.config import WEEKDAYS, Centre
+from scheduler.agents import load_agents
+from scheduler.config import WEEKDAYS, Centre, load_centre
+from scheduler.plan import Plan, solve_plan
 from scheduler.requirements import compute_requirements
+from scheduler.roster.solve import SolveSettings
 
 logger = logging.getLogger(__name__)
 
@@ -171,3 +174,33 @@ def plan_week(
         )
     requirements = compute_requirements(result.frame, centre)
     return WeekPlan(week_start=week_start, forecast=result, requirements=requirements)
+
+
+def plan_sample_week(
+    week_start: dt.date | None = None,
+    settings: SolveSettings | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Plan:
+    """A whole plan of the built-in sample centre: what ``vuoro plan`` makes.
+
+    Parameters
+    ----------
+    week_start : datetime.date or None
+        The week; next week (after ``today``) when ``None``.
+    settings : SolveSettings or None
+        Roster solve settings (time limit in seconds, workers, seed).
+    today : datetime.date or None
+        Today's date, for the default week (the real date when ``None``).
+    """
+    centre = load_centre()
+    week = week_start or next_week_start(centre, today or dt.date.today())
+    forecast_frame = plan_week(centre, week).forecast.frame
+    return solve_plan(
+        centre,
+        load_agents(None, centre),
+        week,
+        forecast_frame,
+        settings=settings,
+        name=f"sample week of {week}",
+    )

@@ -7,7 +7,16 @@ import logging
 
 import typer
 
-from scheduler.cli import evaluating, forecasting, planning, staffing
+from scheduler.cli import (
+    evaluating,
+    exporting,
+    forecasting,
+    planning,
+    plans,
+    staffing,
+    verifying,
+    whatif,
+)
 
 app = typer.Typer(
     name="vuoro",
@@ -20,6 +29,10 @@ staffing.register(app)
 planning.register(app)
 forecasting.register(app)
 evaluating.register(app)
+exporting.register(app)
+plans.register(app)
+whatif.register(app)
+verifying.register(app)
 
 
 def main() -> None:

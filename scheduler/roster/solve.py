@@ -233,7 +233,7 @@ def solve_roster(
         email_carry_in_s=settings.email_carry_in_s,
         time_limit_s=max(settings.time_limit_s * 0.3, 3.0),
     )
-    first_price, _, start_values, _ = _solve_fixed(
+    first_price, _, start_values, _ = _cheapest_start(
         problem, settings, _first_counts(problem, settings, lp, hints)
     )
     model, master, carry = _build(problem, settings)
@@ -397,21 +397,50 @@ def _first_counts(
     settings: SolveSettings,
     lp: LpSolution,
     hints: Mapping[tuple[str, int], int] | None,
-) -> Fixed:
-    """Where the search starts: a previous roster, the rounded LP, or the greedy."""
+) -> list[Fixed]:
+    """Where the search may start: a previous roster and the rounded LP (the
+    cheaper is taken, so a warm start from a roster made for other demand does not
+    hold the search back), or the greedy when there is neither."""
+    starts = []
     if hints:
         shifts = {k: v for k, v in hints.items() if k[0] in problem.agent_ids}
-        return counts_of(problem, shifts, default_breaks(problem, shifts))
+        starts.append(counts_of(problem, shifts, default_breaks(problem, shifts)))
     if lp.n:
         counts = rounded_counts(problem, lp.n)
-        return Fixed(counts, staggered_breaks(problem, counts))
+        starts.append(Fixed(counts, staggered_breaks(problem, counts)))
+    if starts:
+        return starts
     week = initial_week(
         problem,
         mode=settings.mode,
         weights=settings.weights,
         floor_share=settings.floor_share,
     )
-    return counts_of(problem, *week)
+    return [counts_of(problem, *week)]
+
+
+def _cheapest_start(
+    problem: RosterProblem, settings: SolveSettings, starts: list[Fixed]
+) -> tuple[_Final, MasterModel, dict[str, int], cp_model.CpSolver]:
+    """The cheapest of the starts that could be priced in time.
+
+    Raises
+    ------
+    RuntimeError
+        When none of them could (the machine is far too slow for the time limit).
+    """
+    priced = []
+    for fixed in starts:
+        try:
+            priced.append(_solve_fixed(problem, settings, fixed))
+        except RuntimeError as err:
+            logger.warning("a first roster was left out: %s", err)
+    if not priced:
+        raise RuntimeError(
+            "no first roster could be priced in time; give the solve a longer time "
+            "limit"
+        )
+    return min(priced, key=lambda one: one[0].objective)
 
 
 def _solve_fixed(
@@ -435,12 +464,20 @@ def _solve_fixed(
             )
             for key, v in master.y.items():
                 model.add_hint(v, channels.get(key, 0))
-        solver = _solver(settings, max(settings.time_limit_s * 0.05, 3.0))
-        solver.parameters.relative_gap_limit = 0.001
-        status = solver.solve(model)
+        limit_s = max(settings.time_limit_s * 0.05, 3.0)
+        for attempt_s in (limit_s, 4 * limit_s):  # a busy machine may need longer
+            solver = _solver(settings, attempt_s)
+            solver.parameters.relative_gap_limit = 0.001
+            status = solver.solve(model)
+            if status != cp_model.UNKNOWN:
+                break
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
-        logger.warning("pricing with group rules: %s", solver.status_name(status))
+        logger.warning(
+            "pricing with%s group rules: %s",
+            "" if agent_rules else "out",
+            solver.status_name(status),
+        )
     else:
         raise RuntimeError(f"pricing a roster failed: {solver.status_name(status)}")
     terms = [(p, float(solver.value(p.var))) for p in master.penalties]

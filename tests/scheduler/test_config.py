@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from scheduler.config import Centre, DayHours, load_centre
+from scheduler.config import Centre, DayHours, edited_centre, load_centre
 from scheduler.exceptions import InvalidInputError
 
 DELETE = "<delete>"  # removes the key (see conftest.edited_centre)
@@ -171,3 +171,33 @@ def test_day_hours_parse_closed_and_midnight() -> None:
     late = DayHours.parse("16:00-24:00")
     assert (late.open_minute, late.close_minute) == (960, 1440)
     assert str(late) == "16:00-24:00"
+
+
+def test_an_edited_centre_merges_the_patch_and_keeps_everything_else() -> None:
+    centre = load_centre()
+    patch = {
+        "channels": {
+            "phone": {"service_level": 0.85, "opening_hours": {"sunday": "10:00-14:00"}}
+        },
+        "contracts": {"full_time": {"hourly_cost": 28.5}},
+    }
+    edited = edited_centre(centre, patch)
+    phone = edited.channels["phone"]
+    assert phone.service_level == 0.85
+    assert str(phone.hours(6)) == "10:00-14:00"
+    assert str(phone.hours(0)) == "08:00-20:00"
+    assert edited.contracts["full_time"].hourly_cost == 28.5
+    assert edited.contracts["full_time"].weekly_hours_min == 37.5
+    assert edited.channels["chat"] == centre.channels["chat"]
+    assert centre.channels["phone"].service_level == 0.8  # the input is untouched
+
+
+def test_an_edited_centre_is_validated_with_the_key_and_a_hint() -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        edited_centre(
+            load_centre(), {"channels": {"phone": {"service_level": 85}}}, "targets"
+        )
+    assert str(caught.value) == (
+        "targets: channels.phone.service_level = 85: service level 85.0 is not a "
+        "fraction between 0 and 1 (did you mean 0.85?)"
+    )

@@ -1,0 +1,92 @@
+"""One scenario evaluated with today's roster and re-planned."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scheduler.plan import Plan
+from scheduler.roster.solve import SolveSettings
+from scheduler.scenarios.changes import Deflection, RemoveAgents, VolumeChange
+from scheduler.scenarios.run import Scenario, run_scenario
+
+
+def test_no_change_keeps_the_base_plans_figures(sample_plan: Plan) -> None:
+    result = run_scenario(sample_plan, Scenario("base"), replan=False)
+    kept = result.keep_roster.kpis
+    for name, figures in sample_plan.kpis["channels"].items():
+        assert kept["channels"][name]["service_level"] == pytest.approx(
+            figures["service_level"]
+        )
+    assert kept["overall"]["cost"] == sample_plan.kpis["overall"]["cost"]
+    assert result.replan is None
+
+
+def test_keeping_the_roster_deflection_lifts_phone_and_loads_chat(
+    sample_plan: Plan,
+) -> None:
+    forecast = sample_plan.forecast.copy()
+    levels = []
+    for rate in (0.0, 0.15, 0.3):
+        result = run_scenario(
+            sample_plan, Scenario(f"{rate}", (Deflection(rate=rate),)), replan=False
+        )
+        levels.append(result.summary()["keep_roster"]["weekly_service_level"])
+    phone = [level["phone"] for level in levels]
+    chat = [level["chat"] for level in levels]
+    assert phone[0] < phone[1] < phone[2]
+    assert chat[0] > chat[1] > chat[2]
+    assert [level["email"] for level in levels] == [levels[0]["email"]] * 3
+    pd.testing.assert_frame_equal(sample_plan.forecast, forecast)
+
+
+def test_face_to_face_is_the_dearest_contact(sample_plan: Plan) -> None:
+    summary = run_scenario(sample_plan, Scenario("base"), replan=False).summary()
+    cost = summary["keep_roster"]["cost_per_contact"]
+    assert max(cost, key=cost.get) == "face_to_face"
+    overall = sample_plan.kpis["overall"]["cost"]
+    channels = sample_plan.kpis["channels"]
+    attributed = sum(cost[name] * channels[name]["contacts"] for name in cost)
+    assert attributed == pytest.approx(overall, rel=1e-3)
+
+
+def test_removed_agents_take_their_shifts_out_of_the_kept_roster(
+    sample_plan: Plan,
+) -> None:
+    gone = sample_plan.roster["agent_id"].iloc[0]
+    shifts = sample_plan.roster.loc[sample_plan.roster["agent_id"] == gone]
+    lunch = shifts["activity"] == "lunch"
+    hours = (shifts["end"] - shifts["start"])[~lunch].sum() / pd.Timedelta(hours=1)
+    result = run_scenario(
+        sample_plan, Scenario("one fewer", (RemoveAgents((gone,)),)), replan=False
+    )
+    paid = result.keep_roster.kpis["overall"]["paid_hours"]
+    assert paid == pytest.approx(sample_plan.kpis["overall"]["paid_hours"] - hours)
+
+
+def test_a_replan_for_more_phone_contacts_pays_for_about_the_extra_hours(
+    flexible_plan: Plan,
+) -> None:
+    """Phone volume x 1.4 on agents whose hours follow demand: the re-plan's paid
+    hours rise by about the extra required agent-hours (paid breaks and shift
+    shapes add some), and the kept roster falls short on phone."""
+    settings = SolveSettings(time_limit_s=5.0, mode="interval")
+    result = run_scenario(
+        flexible_plan,
+        Scenario("busier", (VolumeChange("phone", 1.4),)),
+        settings=settings,
+    )
+    summary = result.summary()
+    base_required = flexible_plan.kpis["overall"]["required_agent_hours"]
+    extra_required = sum(summary["required_agent_hours"].values()) - base_required
+    assert result.replan is not None
+    extra_paid = (
+        summary["replan"]["paid_hours"] - flexible_plan.kpis["overall"]["paid_hours"]
+    )
+    assert extra_required > 40
+    assert 0.8 * extra_required < extra_paid < 1.6 * extra_required
+    assert summary["keep_roster"]["weekly_service_level"]["phone"] < (
+        flexible_plan.kpis["channels"]["phone"]["service_level"] - 0.05
+    )
+    assert result.replan.changes == (VolumeChange("phone", 1.4).record(),)
+    assert result.replan.violations.empty
