@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +25,7 @@ from scheduler.agents import AGENT_ID
 from scheduler.evaluate import Evaluation, evaluate_roster
 from scheduler.plan import Plan, solve_plan
 from scheduler.requirements import compute_requirements
-from scheduler.roster.solve import SolveSettings
+from scheduler.roster.solve import Progress, SolveSettings
 from scheduler.scenarios.changes import Change, ScenarioInputs
 from scheduler.units import SECONDS_PER_HOUR
 
@@ -186,6 +188,8 @@ def run_scenario(
     *,
     replan: bool = True,
     settings: SolveSettings | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> ScenarioResult:
     """Evaluate a scenario with the base roster and, if asked, re-plan it.
 
@@ -199,6 +203,10 @@ def run_scenario(
         Also build the scenario's own roster (takes the solve's time limit).
     settings : SolveSettings or None
         Settings of the re-plan's solve (mode, time limit in seconds, workers).
+    on_progress : callable or None
+        Called with each improvement of the re-plan's solve.
+    stop : threading.Event or None
+        Set to stop the re-plan early (its best roster so far is kept).
 
     Returns
     -------
@@ -222,6 +230,8 @@ def run_scenario(
             availability=inputs.availability,
             previous=kept_roster,
             settings=settings,
+            on_progress=on_progress,
+            stop=stop,
             name=scenario.name,
             changes=scenario.records(),
         )

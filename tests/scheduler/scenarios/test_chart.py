@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scheduler.scenarios.chart import sweep_chart
+from scheduler.scenarios.chart import (
+    required_hours_chart,
+    service_level_chart,
+    sweep_chart,
+)
 from scheduler.scenarios.sweep import SWEEP_COLUMNS
 
 
@@ -26,3 +30,17 @@ def test_the_chart_shows_cost_hours_and_service_level_of_each_value() -> None:
     assert sizes == [2, 8]  # one re-plan total per value; every channel and way
     totals = next(rows for rows in datasets.values() if len(rows) == 2)
     assert [r["cost"] for r in totals] == [2500.0, 2400.0]
+
+
+def test_one_way_draws_solid_lines_and_requirements_follow_channels() -> None:
+    rows = [
+        (value, f"{value}", "keep_roster", channel, hours, 0.8, True, 3.0, 9, 9, 1.0)
+        for value in (0.0, 0.2)
+        for channel, hours in (("phone", 100.0 - 50 * value), ("chat", 40 + 60 * value))
+    ]
+    table = pd.DataFrame(rows, columns=list(SWEEP_COLUMNS))
+    service = service_level_chart(table).to_dict()
+    assert "strokeDash" not in service["encoding"]
+    hours = required_hours_chart(table, "deflection").to_dict()
+    assert hours["encoding"]["x"]["title"] == "deflection"
+    assert hours["encoding"]["y"]["field"] == "required_agent_hours"
