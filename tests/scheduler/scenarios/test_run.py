@@ -67,9 +67,11 @@ def test_removed_agents_take_their_shifts_out_of_the_kept_roster(
 def test_a_replan_for_more_phone_contacts_pays_for_about_the_extra_hours(
     flexible_plan: Plan,
 ) -> None:
-    """Phone volume x 1.4 on agents whose hours follow demand: the re-plan's paid
-    hours rise by about the extra required agent-hours (paid breaks and shift
-    shapes add some), and the kept roster falls short on phone."""
+    """Phone volume x 1.4 on agents whose hours follow demand: the re-plan pays
+    for most of the extra required agent-hours (a 5-second solve may leave some
+    shallow shortfall, which interval mode prices below an hour's pay; paid breaks
+    and shift shapes add some), serves phone better than the kept roster, and the
+    kept roster falls short on phone."""
     settings = SolveSettings(time_limit_s=5.0, mode="interval")
     result = run_scenario(
         flexible_plan,
@@ -84,8 +86,10 @@ def test_a_replan_for_more_phone_contacts_pays_for_about_the_extra_hours(
         summary["replan"]["paid_hours"] - flexible_plan.kpis["overall"]["paid_hours"]
     )
     assert extra_required > 40
-    assert 0.8 * extra_required < extra_paid < 1.6 * extra_required
-    assert summary["keep_roster"]["weekly_service_level"]["phone"] < (
+    assert 0.5 * extra_required < extra_paid < 1.6 * extra_required
+    kept_phone = summary["keep_roster"]["weekly_service_level"]["phone"]
+    assert summary["replan"]["weekly_service_level"]["phone"] > kept_phone + 0.05
+    assert kept_phone < (
         flexible_plan.kpis["channels"]["phone"]["service_level"] - 0.05
     )
     assert result.replan.changes == (VolumeChange("phone", 1.4).record(),)
