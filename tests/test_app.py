@@ -357,6 +357,17 @@ def test_the_deflection_slider_moves_phone_and_chat_requirements(
     assert chat_after == round(agent_hours(requirements, "chat", interval_s))
     table = next(f.value for f in at.dataframe if "figure" in f.value.columns)
     assert list(table.columns)[:3] == ["figure", "base plan", "scenario, roster kept"]
+    rows = table.set_index("figure")
+    # the same roster serves more chats: chat gets cheaper per contact, phone dearer
+    chat = rows.loc["chat: cost per contact"]
+    phone = rows.loc["phone: cost per contact"]
+    assert money(chat["scenario, roster kept"]) < money(chat["base plan"])
+    assert money(phone["scenario, roster kept"]) > money(phone["base plan"])
+
+
+def money(text: str) -> float:
+    """A shown amount as a number: ``"4.32 EUR"``."""
+    return float(text.split()[0].replace(",", ""))
 
 
 def test_upload_errors_are_shown_per_file_and_row(make_app: MakeApp) -> None:

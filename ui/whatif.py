@@ -328,6 +328,10 @@ def _describe(change: Change) -> str:
     return f"{kind} ({shown})"
 
 
+def _money(value: float | None, currency: str) -> str:
+    return "–" if value is None else f"{value:,.2f} {currency}"
+
+
 def _side_by_side(
     base: Plan, result: ScenarioResult, replanned: Plan | None
 ) -> pd.DataFrame:
@@ -338,6 +342,7 @@ def _side_by_side(
     }
     if replanned is not None:
         columns["scenario, re-planned"] = outcome_figures(replanned.kpis)
+    currency = base.centre.costs.currency
     hours_base = required_agent_hours(base.requirements, base.centre.interval_s)
     hours_new = required_agent_hours(result.requirements, base.centre.interval_s)
     rows: list[dict[str, Any]] = []
@@ -347,6 +352,15 @@ def _side_by_side(
                 "figure": f"{channel}: service level",
                 **{
                     name: percent(figures["weekly_service_level"].get(channel))
+                    for name, figures in columns.items()
+                },
+            }
+        )
+        rows.append(
+            {
+                "figure": f"{channel}: cost per contact",
+                **{
+                    name: _money(figures["cost_per_contact"].get(channel), currency)
                     for name, figures in columns.items()
                 },
             }
@@ -363,7 +377,6 @@ def _side_by_side(
                 ),
             }
         )
-    currency = base.centre.costs.currency
     for key, label, unit in (
         ("paid_hours", "paid hours", "h"),
         ("cost", "cost", currency),
