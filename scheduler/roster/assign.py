@@ -84,6 +84,10 @@ class Assignment:
     status: str
 
 
+#: Least seconds of the last, relaxed assignment pass of a group.
+RESCUE_S = 20.0
+
+
 def assign_agents(
     problem: RosterProblem,
     counts: Mapping[tuple[int, int, int], int],
@@ -120,11 +124,14 @@ def assign_agents(
         budget = max(time_limit_s * g.size / max(total, 1), 1.0)
         result = None
         # The plan's own shifts first; then the whole menu; then, when no week
-        # keeps every rule, rules bend at a price for the agents they must.
+        # keeps every rule, rules bend at a price for the agents they must; and on
+        # a machine too busy for all that, the relaxed model once more with ample
+        # time: overrunning the limit beats a roster that breaks hard rules.
         for whole_menu, relaxed, seconds in (
             (False, False, budget),
             (True, False, 4 * budget),
             (True, True, 4 * budget),
+            (True, True, max(16 * budget, RESCUE_S)),
         ):
             result = _solve_group(
                 problem,
