@@ -361,17 +361,8 @@ def _segment_costs(
     return paid, cost.astype(np.float64)
 
 
-def _pay(
-    roster: pd.DataFrame, centre: Centre, agents: pd.DataFrame
-) -> tuple[float, float]:
-    """Paid hours and their cost (see :func:`evaluate_roster`)."""
-    paid, cost = _segment_costs(roster, centre, agents)
-    seconds = _epoch_s(roster[col.END]) - _epoch_s(roster[col.START])
-    return float(seconds[paid].sum() / 3600), float(cost.sum())
-
-
-def channel_costs(
-    roster: pd.DataFrame, centre: Centre, agents: pd.DataFrame
+def _channel_costs(
+    roster: pd.DataFrame, centre: Centre, segment_cost: FloatArray
 ) -> dict[str, float]:
     """The week's paid cost attributed to each channel, in the centre's currency.
 
@@ -384,25 +375,24 @@ def channel_costs(
     roster : pandas.DataFrame
         The roster frame, sorted by agent and start.
     centre : Centre
-        Channels, break rules (paid or not) and costs.
-    agents : pandas.DataFrame
-        The agents, for their contracts' hourly cost.
+        The channels.
+    segment_cost : numpy.ndarray
+        Each segment's cost (:func:`_segment_costs`).
     """
     out = dict.fromkeys(centre.channels, 0.0)
     if roster.empty:
         return out
-    _, cost = _segment_costs(roster, centre, agents)
     work = (roster[col.ACTIVITY] == "work").to_numpy()
     seconds = (_epoch_s(roster[col.END]) - _epoch_s(roster[col.START])).astype(
         np.float64
     )
     shift = shift_numbers(roster)
     work_s = np.bincount(shift, weights=np.where(work, seconds, 0.0))
-    other = np.bincount(shift, weights=np.where(work, 0.0, cost))
+    other = np.bincount(shift, weights=np.where(work, 0.0, segment_cost))
     share = np.divide(
         seconds, work_s[shift], out=np.zeros_like(seconds), where=work_s[shift] > 0
     )
-    attributed = np.where(work, cost + other[shift] * share, 0.0)
+    attributed = np.where(work, segment_cost + other[shift] * share, 0.0)
     sums = pd.Series(attributed).groupby(roster[col.CHANNEL].to_numpy()).sum()
     for name, value in sums.items():
         if str(name) in out:
@@ -414,9 +404,11 @@ def _overall(
     channels: Mapping[str, dict[str, Any]],
     roster: pd.DataFrame,
     centre: Centre,
-    agents: pd.DataFrame,
+    paid: npt.NDArray[np.bool_],
+    segment_cost: FloatArray,
 ) -> dict[str, Any]:
-    """Figures over all channels and the whole roster (unrounded)."""
+    """Figures over all channels and the whole roster (unrounded); ``paid`` and
+    ``segment_cost`` per segment, from :func:`_segment_costs`."""
     live = [
         kpis
         for name, kpis in channels.items()
@@ -426,7 +418,8 @@ def _overall(
     work = roster.loc[roster[col.ACTIVITY] == "work"]
     productive_h = float((_epoch_s(work[col.END]) - _epoch_s(work[col.START])).sum())
     productive_h /= SECONDS_PER_HOUR
-    paid_h, cost = _pay(roster, centre, agents)
+    seconds = _epoch_s(roster[col.END]) - _epoch_s(roster[col.START])
+    paid_h = float(seconds[paid].sum() / SECONDS_PER_HOUR)
     required_h = sum(k["required_agent_hours"] for k in channels.values())
     overall: dict[str, Any] = {
         "service_level": sum(k["service_level"] * k["contacts"] for k in live)
@@ -442,7 +435,7 @@ def _overall(
         paid_hours=paid_h,
         productive_hours=productive_h,
         schedule_efficiency=required_h / productive_h if productive_h else math.nan,
-        cost=cost,
+        cost=float(segment_cost.sum()),
         currency=centre.costs.currency,
         agents_rostered=int(roster[col.AGENT_ID].nunique()),
         shifts=int(np.unique(shift_numbers(roster)).size),
@@ -514,21 +507,22 @@ def evaluate_roster(
         ``understaffed_agent_hours`` and ``overstaffed_agent_hours`` (positive parts of
         ``required_fractional − scheduled`` and of its opposite, over every interval: a
         closed channel requires no one, so anyone on it is overstaffing), ``cost`` (the
-        paid cost attributed to the channel, see :func:`channel_costs`) and
-        ``cost_per_contact``; email adds ``carry_in_agent_hours`` and
-        ``carry_out_agent_hours``. Overall: ``service_level`` (contact-weighted over the
-        queueing channels, not email), ``contacts`` and the agent-hour sums over
-        channels, ``paid_hours`` (all segments but unpaid ones: an activity is unpaid
-        when every break rule for it has ``paid = false``), ``productive_hours`` (work
-        segments), ``schedule_efficiency`` (required agent-hours over productive hours,
-        not capped: above 1 means understaffed overall), ``cost`` (paid hours × the
-        agent's contract ``hourly_cost``, × ``evening_multiplier`` for paid time from
-        18:00 to midnight local time and × ``weekend_multiplier`` on Saturdays and
-        Sundays, the two multiplying on weekend evenings; each plan interval of a
-        segment is priced by the local time at its start), ``currency``,
-        ``agents_rostered`` and ``shifts``. Hours and cost are rounded to 2 decimals,
-        seconds to 1, other figures to 4; infinite or undefined figures (an unstable
-        queue, a channel without contacts) are ``None``.
+        paid cost of work on the channel, with each shift's paid breaks shared over its
+        channels by work time) and ``cost_per_contact``; email adds
+        ``carry_in_agent_hours`` and ``carry_out_agent_hours``. Overall:
+        ``service_level`` (contact-weighted over the queueing channels, not email),
+        ``contacts`` and the agent-hour sums over channels, ``paid_hours`` (all segments
+        but unpaid ones: an activity is unpaid when every break rule for it has ``paid =
+        false``), ``productive_hours`` (work segments), ``schedule_efficiency``
+        (required agent-hours over productive hours, not capped: above 1 means
+        understaffed overall), ``cost`` (paid hours × the agent's contract
+        ``hourly_cost``, × ``evening_multiplier`` for paid time from 18:00 to midnight
+        local time and × ``weekend_multiplier`` on Saturdays and Sundays, the two
+        multiplying on weekend evenings; each plan interval of a segment is priced by
+        the local time at its start), ``currency``, ``agents_rostered`` and ``shifts``.
+        Hours and cost are rounded to 2 decimals, seconds to 1, other figures to 4;
+        infinite or undefined figures (an unstable queue, a channel without contacts)
+        are ``None``.
 
     Raises
     ------
@@ -559,7 +553,8 @@ def evaluate_roster(
         channels[str(name)] = _channel_kpis(
             figures, rows, on_channel, channel, interval_h
         )
-    for name, cost in channel_costs(roster, centre, agents).items():
+    paid, segment_cost = _segment_costs(roster, centre, agents)
+    for name, cost in _channel_costs(roster, centre, segment_cost).items():
         if name in channels:
             contacts = channels[name]["contacts"]
             channels[name]["cost"] = cost
@@ -568,7 +563,7 @@ def evaluate_roster(
             )
     kpis: dict[str, Any] = {
         "channels": channels,
-        "overall": _overall(channels, roster, centre, agents),
+        "overall": _overall(channels, roster, centre, paid, segment_cost),
     }
     if solver is not None:
         kpis["solver"] = dict(solver)
