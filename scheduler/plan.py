@@ -56,7 +56,7 @@ from scheduler.agents import (
 from scheduler.config import Centre, parse_centre
 from scheduler.evaluate import Evaluation, load_requirements
 from scheduler.exceptions import InvalidInputError
-from scheduler.export import iso_frame, write_files_atomic
+from scheduler.export import csv_text, write_files_atomic
 from scheduler.requirements import compute_requirements
 from scheduler.roster.inputs import RosterInputs
 from scheduler.roster.solve import Progress, SolveSettings
@@ -148,10 +148,6 @@ class Plan:
         return self.evaluation.coverage
 
 
-def _csv_text(frame: pd.DataFrame) -> str:
-    return str(iso_frame(frame).to_csv(index=False, float_format="%.6g"))
-
-
 def agents_csv_frame(agents: pd.DataFrame) -> pd.DataFrame:
     """Agents as ``agents.csv`` writes them: skills ``;``-separated."""
     out = agents[list(AGENT_COLUMNS)].copy()
@@ -196,18 +192,18 @@ def plan_files(plan: Plan) -> dict[str, str]:
     files = {
         PLAN_FILE: json.dumps(meta, indent=2) + "\n",
         CENTRE_FILE: plan.centre.model_dump_json(by_alias=True, indent=2) + "\n",
-        AGENTS_FILE: _csv_text(agents_csv_frame(plan.agents)),
-        FORECAST_FILE: _csv_text(plan.forecast),
-        REQUIREMENTS_FILE: _csv_text(plan.requirements),
-        ROSTER_FILE: _csv_text(roster),
-        COVERAGE_FILE: _csv_text(plan.coverage),
+        AGENTS_FILE: csv_text(agents_csv_frame(plan.agents)),
+        FORECAST_FILE: csv_text(plan.forecast),
+        REQUIREMENTS_FILE: csv_text(plan.requirements),
+        ROSTER_FILE: csv_text(roster),
+        COVERAGE_FILE: csv_text(plan.coverage),
         KPIS_FILE: json.dumps(plan.kpis, indent=2, allow_nan=False, default=str) + "\n",
-        BENT_RULES_FILE: _csv_text(plan.bent_rules),
-        VIOLATIONS_FILE: _csv_text(plan.violations),
-        FINDINGS_FILE: _csv_text(plan.findings),
+        BENT_RULES_FILE: csv_text(plan.bent_rules),
+        VIOLATIONS_FILE: csv_text(plan.violations),
+        FINDINGS_FILE: csv_text(plan.findings),
     }
     if plan.availability is not None and not plan.availability.empty:
-        files[AVAILABILITY_FILE] = _csv_text(availability_csv_frame(plan.availability))
+        files[AVAILABILITY_FILE] = csv_text(availability_csv_frame(plan.availability))
     return files
 
 

@@ -137,6 +137,12 @@ def write_files_atomic(files: Mapping[str, str | bytes], folder: str | Path) -> 
             write_text_atomic(content, root / name)
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """A frame as the text of a CSV file: ISO 8601 timestamps, six significant
+    digits, no index."""
+    return str(iso_frame(frame).to_csv(index=False, float_format="%.6g"))
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """Write a frame as CSV (ISO 8601 timestamps), atomically.
 
@@ -147,4 +153,4 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     path : str or Path
         Target file; its folder is created if needed.
     """
-    write_text_atomic(iso_frame(frame).to_csv(index=False, float_format="%.6g"), path)
+    write_text_atomic(csv_text(frame), path)
