@@ -208,6 +208,7 @@ def build_master(
     m = MasterModel(backend=backend)
     horizon = problem.n_slots
     for gi, g in enumerate(problem.groups):
+        most = g.size if agent_rules else BIG // 1000
         starts: dict[int, list[Any]] = defaultdict(list)
         ends: dict[int, list[Any]] = defaultdict(list)
         for d in range(7):
@@ -231,10 +232,10 @@ def build_master(
                 m.paid_slots_terms.append((v, problem.templates[s].paid_slots))
             if agent_rules and day_vars:
                 backend.add(backend.sum(day_vars) <= g.available[d])
-            _breaks(problem, m, gi, g, d, starts, ends, fixed)
+            _breaks(problem, m, gi, g, d, starts, ends, fixed, most)
         if agent_rules:
             _group_rules(problem, m, gi, g, weights)
-        _presence(problem, m, gi, g, starts, ends, horizon)
+        _presence(problem, m, gi, g, starts, ends, horizon, most)
     logger.debug(
         "master: %d shift, %d break, %d allocation variables",
         len(m.n),
@@ -253,6 +254,7 @@ def _breaks(
     starts: dict[int, list[Any]],
     ends: dict[int, list[Any]],
     fixed: Fixed | None,
+    most: int,
 ) -> None:
     """Break counts of one group and day, between their windows' bounds."""
     backend = m.backend
@@ -274,7 +276,7 @@ def _breaks(
         duration = pairs[0][1].duration_slots
         bvars = {}
         for k in ks:
-            lo, hi = 0, BIG // 1000
+            lo, hi = 0, most
             if fixed is not None and fixed.b is not None:
                 lo = hi = fixed.b.get((gi, d, rule, k), 0)
             elif locked is not None:
@@ -399,6 +401,7 @@ def _presence(
     starts: dict[int, list[Any]],
     ends: dict[int, list[Any]],
     horizon: int,
+    most: int,
 ) -> None:
     """Agents present (working, not on a break) in each slot, and their channels."""
     backend = m.backend
@@ -413,7 +416,7 @@ def _presence(
         if not covered[t]:
             previous = 0
             continue
-        v = backend.var(0, BIG // 1000, f"present[{g.key},{t}]")
+        v = backend.var(0, most, f"present[{g.key},{t}]")
         backend.add(v == previous + backend.sum(delta_in) - backend.sum(delta_out))
         m.present[gi, t] = v
         previous = v
@@ -422,7 +425,7 @@ def _presence(
             continue
         ys = []
         for c in open_skills:
-            y = backend.var(0, BIG // 1000, f"y[{g.key},{c},{t}]")
+            y = backend.var(0, most, f"y[{g.key},{c},{t}]")
             m.y[gi, c, t] = y
             ys.append(y)
         backend.add(backend.sum(ys) == v)
