@@ -60,17 +60,32 @@ class Backend:
     ----------
     model : ortools.sat.python.cp_model.CpModel or model_builder.Model
         The model to write into: CP-SAT gets integer variables, ``model_builder``
-        (an LP solver) continuous ones.
+        continuous ones (an LP), or integer counts (a MIP, see ``integer_counts``).
+    integer_counts : bool
+        For ``model_builder``: make the counts of agents (shifts, breaks, day
+        patterns, agents present and on each channel) integers, the rest
+        continuous.
     """
 
-    def __init__(self, model: cp_model.CpModel | mb.Model) -> None:
+    def __init__(
+        self, model: cp_model.CpModel | mb.Model, *, integer_counts: bool = False
+    ) -> None:
         self.model = model
         self.integral = isinstance(model, cp_model.CpModel)
+        self.integer_counts = integer_counts
 
     def var(self, lb: int, ub: int, name: str) -> Any:
         """A new variable in ``[lb, ub]``."""
         if isinstance(self.model, cp_model.CpModel):
             return self.model.new_int_var(lb, ub, name)
+        return self.model.new_num_var(float(lb), float(ub), name)
+
+    def count(self, lb: int, ub: int, name: str) -> Any:
+        """A new count of agents in ``[lb, ub]``."""
+        if isinstance(self.model, cp_model.CpModel):
+            return self.model.new_int_var(lb, ub, name)
+        if self.integer_counts:
+            return self.model.new_int_var(float(lb), float(ub), name)
         return self.model.new_num_var(float(lb), float(ub), name)
 
     def add(self, constraint: Any) -> None:
@@ -164,10 +179,14 @@ class Fixed:
     b : Mapping or None
         ``(g, d, r, k) -> count`` of breaks; every other break count is 0.
         ``None`` leaves the break counts free.
+    patterns : Mapping or None
+        ``(g, days) -> agents`` working exactly those days (a roster of named
+        agents says); ``None`` leaves the day patterns free.
     """
 
     n: Mapping[tuple[int, int, int], int]
     b: Mapping[tuple[int, int, int, int], int] | None
+    patterns: Mapping[tuple[int, tuple[int, ...]], int] | None = None
 
 
 def break_rules_of(
@@ -221,7 +240,7 @@ def build_master(
                     lo = hi = fixed.n.get((gi, d, s), 0)
                 elif d in g.locked:
                     lo = hi = 1
-                v = backend.var(lo, hi, f"n[{g.key},{d},{s}]")
+                v = backend.count(lo, hi, f"n[{g.key},{d},{s}]")
                 m.n[gi, d, s] = v
                 day_vars.append(v)
                 first, end = problem.shift_span(d, s)
@@ -234,7 +253,7 @@ def build_master(
                 backend.add(backend.sum(day_vars) <= g.available[d])
             _breaks(problem, m, gi, g, d, starts, ends, fixed, most)
         if agent_rules:
-            _group_rules(problem, m, gi, g, weights)
+            _group_rules(problem, m, gi, g, weights, fixed)
         _presence(problem, m, gi, g, starts, ends, horizon, most)
     logger.debug(
         "master: %d shift, %d break, %d allocation variables",
@@ -285,7 +304,7 @@ def _breaks(
                     for r, o in locked.breaks
                     if r == rule and locked.template.start_slot + o == k
                 )
-            v = backend.var(lo, hi, f"b[{g.key},{d},{rule},{k}]")
+            v = backend.count(lo, hi, f"b[{g.key},{d},{rule},{k}]")
             bvars[k] = v
             m.b[gi, d, rule, k] = v
             starts[base + k + duration].append(v)
@@ -295,7 +314,12 @@ def _breaks(
 
 
 def _group_rules(
-    problem: RosterProblem, m: MasterModel, gi: int, g: AgentGroup, weights: Weights
+    problem: RosterProblem,
+    m: MasterModel,
+    gi: int,
+    g: AgentGroup,
+    weights: Weights,
+    fixed: Fixed | None,
 ) -> None:
     """Contract rules for the group: day patterns per agent, hours summed.
 
@@ -319,7 +343,10 @@ def _group_rules(
     ]
     chosen = []
     for pattern in patterns:
-        v = backend.var(0, g.size, f"pattern[{g.key},{''.join(map(str, pattern))}]")
+        lo, hi = 0, g.size
+        if fixed is not None and fixed.patterns is not None:
+            lo = hi = fixed.patterns.get((gi, pattern), 0)
+        v = backend.count(lo, hi, f"pattern[{g.key},{''.join(map(str, pattern))}]")
         m.patterns[gi, pattern] = v
         chosen.append(v)
         ok = (
@@ -416,7 +443,7 @@ def _presence(
         if not covered[t]:
             previous = 0
             continue
-        v = backend.var(0, most, f"present[{g.key},{t}]")
+        v = backend.count(0, most, f"present[{g.key},{t}]")
         backend.add(v == previous + backend.sum(delta_in) - backend.sum(delta_out))
         m.present[gi, t] = v
         previous = v
@@ -425,7 +452,7 @@ def _presence(
             continue
         ys = []
         for c in open_skills:
-            y = backend.var(0, most, f"y[{g.key},{c},{t}]")
+            y = backend.count(0, most, f"y[{g.key},{c},{t}]")
             m.y[gi, c, t] = y
             ys.append(y)
         backend.add(backend.sum(ys) == v)

@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 DAYS = 7
 #: HiGHS settings: interior point, then crossover to a vertex (fewer fractional
 #: shift counts to round).
-LP_PARAMETERS = "solver=ipm\nrun_crossover=on\nthreads=1"
+LP_PARAMETERS = "solver=ipm\nrun_crossover=on\nthreads=1\noutput_flag=false"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from ortools.linear_solver.python import model_builder as mb
 from ortools.sat.python import cp_model
 
 from scheduler import schema as col
@@ -50,6 +52,11 @@ from scheduler.roster.search import Incumbent, LpSolution, day_window_search, so
 from scheduler.roster.weights import DEFAULT_WEIGHTS, Weights
 
 logger = logging.getLogger(__name__)
+
+#: HiGHS settings for the allocation of fixed counts: quiet, within 0.1 %.
+MIP_PARAMETERS = (
+    "output_flag=false\nmip_rel_gap=0.001\nthreads=1\nmip_heuristic_effort=0.2"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,16 +387,21 @@ def counts_of(
     shifts: Mapping[tuple[str, int], int],
     breaks: Mapping[tuple[str, int, int], int],
 ) -> Fixed:
-    """Shift and break counts per group of a roster of named agents."""
+    """Shift, break and day-pattern counts per group of a roster of named agents."""
     group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
     n: dict[tuple[int, int, int], int] = defaultdict(int)
+    days: dict[str, list[int]] = {a: [] for a in group_of}
     for (a, d), s in shifts.items():
         n[group_of[a], d, s] += 1
+        days[a].append(d)
     b: dict[tuple[int, int, int, int], int] = defaultdict(int)
     for (a, d, rule), offset in breaks.items():
         start = problem.templates[shifts[a, d]].start_slot
         b[group_of[a], d, rule, start + offset] += 1
-    return Fixed(n, b)
+    patterns: dict[tuple[int, tuple[int, ...]], int] = defaultdict(int)
+    for a, worked in days.items():
+        patterns[group_of[a], tuple(sorted(worked))] += 1
+    return Fixed(n, b, patterns)
 
 
 def _first_counts(
@@ -448,12 +460,23 @@ def _solve_fixed(
 ) -> tuple[_Final, MasterModel, dict[str, int], cp_model.CpSolver]:
     """Solve the staffing model with shift and break counts fixed: allocation, price.
 
-    Should the counts break the group rules outright (a plan kept as it was when
-    an assignment ran out of time), the price leaves those rules to the audit.
+    With the counts fixed, what is left is which channel each present agent
+    serves. A MIP solver (HiGHS, LP-based) finds that allocation within 0.1 % of
+    its optimum in seconds, where CP-SAT alone, from a greedy allocation, ended
+    three times dearer on the M benchmark centre (it has no good view of the
+    email backlog across the week); CP-SAT then prices the allocation exactly in
+    the model's own integer terms. Should the counts break the group rules
+    outright (a plan kept as it was when an assignment ran out of time), the price
+    leaves those rules to the audit.
     """
+    limit_s = max(settings.time_limit_s * 0.05, 3.0)
     for agent_rules in (True, False):
         model, master, _ = _build(problem, settings, fixed, agent_rules=agent_rules)
-        if fixed.b is not None:
+        allocation = _mip_allocation(problem, settings, fixed, agent_rules, limit_s)
+        if allocation is not None:
+            for v in itertools.chain(master.y.values(), master.patterns.values()):
+                model.add(v == allocation[v.name])
+        elif fixed.b is not None:
             channels = allocation_hint(
                 problem,
                 fixed.n,
@@ -464,7 +487,6 @@ def _solve_fixed(
             )
             for key, v in master.y.items():
                 model.add_hint(v, channels.get(key, 0))
-        limit_s = max(settings.time_limit_s * 0.05, 3.0)
         for attempt_s in (limit_s, 4 * limit_s):  # a busy machine may need longer
             solver = _solver(settings, attempt_s)
             solver.parameters.relative_gap_limit = 0.001
@@ -486,6 +508,51 @@ def _solve_fixed(
     return final, master, values, solver
 
 
+def _mip_allocation(
+    problem: RosterProblem,
+    settings: SolveSettings,
+    fixed: Fixed,
+    agent_rules: bool,
+    time_limit_s: float,
+) -> dict[str, int] | None:
+    """Channel allocation and day patterns of fixed counts, by HiGHS's MIP solver.
+
+    Returns
+    -------
+    dict of str to int or None
+        Value of every allocation (``y``) and day-pattern variable by name, or
+        ``None`` (logged) when HiGHS found no allocation in time.
+    """
+    model = mb.Model()  # type: ignore[no-untyped-call]
+    master = build_master(
+        problem,
+        Backend(model, integer_counts=True),
+        agent_rules=agent_rules,
+        fixed=fixed,
+        weights=settings.weights,
+    )
+    add_coverage(
+        problem,
+        master,
+        settings.mode,
+        settings.weights,
+        floor_share=settings.floor_share,
+        email_carry_in_s=settings.email_carry_in_s,
+    )
+    model.minimize(master.objective())
+    solver = mb.Solver("highs")
+    solver.set_solver_specific_parameters(MIP_PARAMETERS)
+    solver.set_time_limit_in_seconds(time_limit_s)
+    status = solver.solve(model)
+    if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
+        logger.info("allocation: HiGHS ended with %s", status)
+        return None
+    return {
+        v.name: round(solver.value(v))
+        for v in itertools.chain(master.y.values(), master.patterns.values())
+    }
+
+
 def _final(
     problem: RosterProblem,
     settings: SolveSettings,
@@ -495,20 +562,62 @@ def _final(
 ) -> tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]:
     """Place every agent's breaks, price the roster exactly, give everyone a channel.
 
-    The staffing model with the roster's shift counts fixed, and each agent's
-    break of each rule a choice of start within its window (``hint`` first), the
-    group's break counts being the sums of those choices. Its optimum is the
-    roster's exact price.
+    The planned breaks (``hint``) are priced; then HiGHS re-places every agent's
+    break of each rule within its window together with the channel allocation
+    (:func:`_mip_breaks`), and the cheaper of the two placements is kept.
     """
-    group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
-    planned_price, planned_master, start, planned_solver = _solve_fixed(
+    planned_price, planned_master, _, planned_solver = _solve_fixed(
         problem, settings, counts_of(problem, shifts, hint)
     )
+    breaks = _mip_breaks(problem, settings, shifts, hint, max(time_limit_s, 2.0))
+    if breaks is not None and breaks != hint:
+        price, master, _, solver = _solve_fixed(
+            problem, settings, counts_of(problem, shifts, breaks)
+        )
+        if price.objective < planned_price.objective:
+            return price, breaks, _channels(problem, master, solver, shifts, breaks)
+    logger.info("break placement kept as planned")
+    channels = _channels(problem, planned_master, planned_solver, shifts, hint)
+    return planned_price, dict(hint), channels
+
+
+def _mip_breaks(
+    problem: RosterProblem,
+    settings: SolveSettings,
+    shifts: Mapping[tuple[str, int], int],
+    hint: Mapping[tuple[str, int, int], int],
+    time_limit_s: float,
+) -> dict[tuple[str, int, int], int] | None:
+    """Each agent's break starts, chosen with the allocation by HiGHS's MIP solver.
+
+    The staffing model with the roster's shift counts fixed, and each agent's
+    break of each rule a choice of start within its window (a locked break kept),
+    the group's break counts being the sums of those choices.
+
+    Returns
+    -------
+    dict or None
+        ``(agent_id, day, rule) -> offset`` in slots from the shift's start, or
+        ``None`` (logged) when HiGHS found no placement in time.
+    """
+    group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
     fixed = counts_of(problem, shifts, {})
-    model, master, _ = _build(problem, settings, Fixed(fixed.n, None))
-    for v in _variables(model):
-        if v.name in start:
-            model.add_hint(v, start[v.name])
+    model = mb.Model()  # type: ignore[no-untyped-call]
+    master = build_master(
+        problem,
+        Backend(model, integer_counts=True),
+        fixed=Fixed(fixed.n, None, fixed.patterns),
+        weights=settings.weights,
+    )
+    add_coverage(
+        problem,
+        master,
+        settings.mode,
+        settings.weights,
+        floor_share=settings.floor_share,
+        email_carry_in_s=settings.email_carry_in_s,
+    )
+    model.minimize(master.objective())
     choice: dict[tuple[str, int, int], dict[int, Any]] = {}
     members: dict[tuple[int, int, int, int], list[Any]] = defaultdict(list)
     for (a, d), s in shifts.items():
@@ -520,28 +629,23 @@ def _final(
             options = {
                 o: model.new_bool_var(f"z[{a},{d},{w.rule},{o}]") for o in offsets
             }
-            model.add_exactly_one(options.values())
+            model.add(mb.LinearExpr.sum(list(options.values())) == 1)
             choice[a, d, w.rule] = options
             for o, z in options.items():
                 members[group_of[a], d, w.rule, t.start_slot + o].append(z)
-                model.add_hint(z, hint.get((a, d, w.rule)) == o)
     for key, v in master.b.items():
-        model.add(v == sum(members.get(key, [])))
-    solver = _solver(settings, max(time_limit_s, 2.0))
+        model.add(v == mb.LinearExpr.sum(members.get(key, [])))
+    solver = mb.Solver("highs")
+    solver.set_solver_specific_parameters(MIP_PARAMETERS)
+    solver.set_time_limit_in_seconds(time_limit_s)
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (
-        solver.objective_value > planned_price.objective
-    ):
-        logger.info("break placement kept as planned")
-        channels = _channels(problem, planned_master, planned_solver, shifts, hint)
-        return planned_price, dict(hint), channels
-    breaks = {
-        key: next(o for o, z in options.items() if solver.boolean_value(z))
+    if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
+        logger.info("break placement: HiGHS ended with %s", status)
+        return None
+    return {
+        key: next(o for o, z in options.items() if solver.value(z) > 0.5)
         for key, options in choice.items()
     }
-    terms = [(p, float(solver.value(p.var))) for p in master.penalties]
-    final = _Final(solver.objective_value, [t for t in terms if t[1] > 0])
-    return final, breaks, _channels(problem, master, solver, shifts, breaks)
 
 
 def _channels(

@@ -219,7 +219,7 @@ def test_the_optimum_staggers_breaks_so_one_agent_is_always_present() -> None:
 
 @pytest.mark.parametrize("mode", ["interval", "weekly"])
 def test_the_lp_relaxation_bounds_the_cp_sat_optimum(mode: str) -> None:
-    """GLOP's optimum of the relaxed model is at most CP-SAT's integer optimum."""
+    """The LP optimum of the relaxed model is at most CP-SAT's integer optimum."""
     problem = peaked_morning()
     exact = solve_master(problem, mode)  # type: ignore[arg-type]
     relaxed = solve_lp(
