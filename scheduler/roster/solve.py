@@ -299,6 +299,7 @@ def solve_roster(
         seed=settings.seed,
         hints=hints,
     )
+    logger.info("assignment: %s, %.1f s", assignment.status, time.monotonic() - started)
     planned = place_breaks(problem, assignment.shifts, break_counts)
     final, breaks, channels = _final(
         problem,
@@ -309,6 +310,12 @@ def solve_roster(
     )
     soft = sum(p.cents_per_unit * value for p, value in assignment.penalties)
     objective = final.objective + soft
+    logger.info(
+        "roster: objective %.0f, bound %.0f, %.1f s",
+        objective,
+        bound,
+        time.monotonic() - started,
+    )
     roster = roster_frame(problem, assignment.shifts, breaks, channels)
     exact = proven and objective <= best.objective + 0.5
     return RosterSolution(
@@ -444,7 +451,7 @@ def _cheapest_start(
     priced = []
     for fixed in starts:
         try:
-            priced.append(_solve_fixed(problem, settings, fixed))
+            priced.append(price_counts(problem, settings, fixed))
         except RuntimeError as err:
             logger.warning("a first roster was left out: %s", err)
     if not priced:
@@ -455,7 +462,7 @@ def _cheapest_start(
     return min(priced, key=lambda one: one[0].objective)
 
 
-def _solve_fixed(
+def price_counts(
     problem: RosterProblem, settings: SolveSettings, fixed: Fixed
 ) -> tuple[_Final, MasterModel, dict[str, int], cp_model.CpSolver]:
     """Solve the staffing model with shift and break counts fixed: allocation, price.
@@ -566,12 +573,12 @@ def _final(
     break of each rule within its window together with the channel allocation
     (:func:`_mip_breaks`), and the cheaper of the two placements is kept.
     """
-    planned_price, planned_master, _, planned_solver = _solve_fixed(
+    planned_price, planned_master, _, planned_solver = price_counts(
         problem, settings, counts_of(problem, shifts, hint)
     )
     breaks = _mip_breaks(problem, settings, shifts, hint, max(time_limit_s, 2.0))
     if breaks is not None and breaks != hint:
-        price, master, _, solver = _solve_fixed(
+        price, master, _, solver = price_counts(
             problem, settings, counts_of(problem, shifts, breaks)
         )
         if price.objective < planned_price.objective:

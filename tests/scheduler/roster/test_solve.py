@@ -15,7 +15,13 @@ from scheduler.roster.audit import audit_roster, diagnose
 from scheduler.roster.inputs import RosterInputs
 from scheduler.roster.problem import build_problem
 from scheduler.roster.rules.base import Finding
-from scheduler.roster.solve import RosterSolution, SolveSettings, solve_roster
+from scheduler.roster.solve import (
+    RosterSolution,
+    SolveSettings,
+    counts_of,
+    price_counts,
+    solve_roster,
+)
 from scheduler.roster.week import plan_roster
 from scheduler.roster.weights import DEFAULT_WEIGHTS
 from tests.scheduler.roster.conftest import make_shift
@@ -27,6 +33,7 @@ from tests.scheduler.roster.tiny import (
     phone,
     slots,
     staff,
+    template_at,
     tiny_centre,
     week_forecast,
     with_required,
@@ -328,3 +335,66 @@ def test_weekly_mode_with_too_few_agents_still_gives_a_plan() -> None:
         SolveSettings(mode="weekly", time_limit_s=5.0),
     )
     assert "coverage.weekly_service_level" in set(plan.bent_rules["rule"])
+
+
+# ------------------------------------------- pricing a roster: the allocation
+
+
+def phone_and_email() -> Any:
+    """Phone needs one agent 08:00-12:00; one agent-hour of email arrives at 08:00.
+
+    Two agents with both skills work 08:00-12:00 (fixed): the cheapest
+    allocation keeps one on phone in every slot and gives the other an hour of
+    email before its 11:00 deadline, so the price is the pay of 8 hours alone.
+    """
+    email = {
+        "kind": "deferrable",
+        "service_level": 1.0,
+        "answer_within_business_hours": 3,
+        "default_aht_seconds": 600,
+        "shrinkage": 0.0,
+        "opening_hours": {"monday": "08:00-16:00"},
+    }
+    centre = tiny_centre(
+        {"phone": phone({"monday": "08:00-12:00"}), "email": email},
+        {"flex": contract(0, 4, 0, 1)},
+    )
+    forecast = pd.concat(
+        [
+            week_forecast("phone", {(0, "08:00"): 1.0}),
+            week_forecast("email", {(0, "08:00"): 6.0}, aht_s=600.0),
+        ],
+        ignore_index=True,
+    )
+    requirements = with_required(
+        compute_requirements(forecast, centre, email_carry_in_s=0.0),
+        "phone",
+        dict.fromkeys(slots(0, "08:00", "12:00"), 1),
+    )
+    agents = staff(2, "flex", skills=("phone", "email"))
+    problem = build_problem(inputs_of(centre, agents), requirements)
+    shifts = {("A1", 0): template_at(problem, "08:00", 4)}
+    shifts[("A2", 0)] = shifts[("A1", 0)]
+    return problem, shifts
+
+
+def test_pricing_a_roster_finds_the_allocation_that_costs_only_pay() -> None:
+    """8 paid hours at 20.00, no penalty, exactly one agent on phone per slot."""
+    problem, shifts = phone_and_email()
+    settings = SolveSettings(mode="interval", time_limit_s=5.0, email_carry_in_s=0.0)
+    price, master, _, solver = price_counts(
+        problem, settings, counts_of(problem, shifts, {})
+    )
+    assert price.objective == 2 * 4 * 2000
+    assert price.penalties == []
+    on_phone = [
+        solver.value(v) for (_, c, _), v in sorted(master.y.items()) if c == "phone"
+    ]
+    assert on_phone == [1] * 8
+
+
+def test_pricing_fixes_the_day_patterns_of_a_named_roster() -> None:
+    """Both agents work Monday only: the pattern counts are read off the roster."""
+    problem, shifts = phone_and_email()
+    fixed = counts_of(problem, shifts, {})
+    assert fixed.patterns == {(0, (0,)): 2}
