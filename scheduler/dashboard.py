@@ -44,8 +44,6 @@ RULE_MEANINGS: dict[str, str] = {
     "coverage.min_staff": "walk-in desk below its minimum staffing",
     "email.deadline": "email answered after its deadline",
     "email.carry_over": "email backlog left for next week",
-    "assign.count_deviation": "planned shift the named agents could not take",
-    "assign.start_moved": "shift started away from its planned start",
     "contract.hours": "paid hours outside the contract's weekly range",
     "contract.days": "working days outside the contract's day rules",
     "preference.prefer_off": "works on a day they asked to have off",

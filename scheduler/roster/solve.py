@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import threading
 import time
 from collections import defaultdict
@@ -48,15 +49,17 @@ from scheduler.roster.master import (
     build_master,
 )
 from scheduler.roster.problem import RosterProblem
-from scheduler.roster.search import Incumbent, LpSolution, day_window_search, solve_lp
+from scheduler.roster.search import (
+    Incumbent,
+    LpSolution,
+    solve_linear,
+    solve_lp,
+    solve_mip,
+    window_search,
+)
 from scheduler.roster.weights import DEFAULT_WEIGHTS, Weights
 
 logger = logging.getLogger(__name__)
-
-#: HiGHS settings for the allocation of fixed counts: quiet, within 0.1 %.
-MIP_PARAMETERS = (
-    "output_flag=false\nmip_rel_gap=0.001\nthreads=1\nmip_heuristic_effort=0.2"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,44 +247,44 @@ def solve_roster(
         problem, settings, _first_counts(problem, settings, lp, hints)
     )
     model, master, carry = _build(problem, settings)
-    variables = _variables(model)
-    start = Incumbent(
-        [start_values.get(v.name, 0) for v in variables], first_price.objective
-    )
-    for v, value in zip(variables, start.solution, strict=True):
-        model.add_hint(v, value)
-    plan_until = started + settings.time_limit_s * 0.65
-    solver = _solver(settings, max((plan_until - time.monotonic()) * 0.4, 1.0))
+    for v in _variables(model):
+        model.add_hint(v, start_values.get(v.name, 0))
+    plan_until = started + settings.time_limit_s * 0.5
+    # CP-SAT on the whole week first: it proves small weeks optimal at once.
+    solver = _solver(settings, max((plan_until - time.monotonic()) * 0.1, 1.0))
     solver.parameters.relative_gap_limit = settings.relative_gap
     known_bound = max(lp.objective, contract_pay_bound(problem))
     callback = _Progress(started, on_progress, stop, known_bound)
     status = solver.solve(model, callback)
-    best = start
+    best = Incumbent(start_values, first_price.objective)
     bound = known_bound
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bound = max(solver.best_objective_bound, bound)
-        if solver.objective_value < start.objective:
-            best = Incumbent(
-                list(solver.response_proto.solution), solver.objective_value
-            )
+        if solver.objective_value < best.objective:
+            values = {v.name: int(solver.value(v)) for v in _variables(model)}
+            best = Incumbent(values, solver.objective_value)
     proven = status == cp_model.OPTIMAL
-    if not proven and (best.objective - bound) > settings.relative_gap * best.objective:
+    target = bound / (1 - settings.relative_gap)
+    if not proven and best.objective > target:
 
         def improved(incumbent: Incumbent) -> None:
             callback.report(incumbent.objective, bound)
 
-        best = day_window_search(
-            model,
-            master,
+        best = window_search(
+            problem,
+            settings.mode,
+            weights,
             best,
+            floor_share=settings.floor_share,
+            email_carry_in_s=settings.email_carry_in_s,
             deadline=plan_until,
-            workers=settings.workers,
             seed=settings.seed,
+            target=target,
             on_improve=improved,
             stop=stop,
         )
-    counts = {k: best.solution[v.index] for k, v in master.n.items()}
-    break_counts = {k: best.solution[v.index] for k, v in master.b.items()}
+    counts = {k: best.by_name.get(v.name, 0) for k, v in master.n.items()}
+    break_counts = {k: best.by_name.get(v.name, 0) for k, v in master.b.items()}
     logger.info(
         "staffing model: objective %.0f, bound %.0f (LP %.0f), %.1f s",
         best.objective,
@@ -299,7 +302,13 @@ def solve_roster(
         seed=settings.seed,
         hints=hints,
     )
-    logger.info("assignment: %s, %.1f s", assignment.status, time.monotonic() - started)
+    logger.info(
+        "assignment: %s, %.0f planned shifts not realised, %.0f moved, %.1f s",
+        assignment.status,
+        sum(v for p, v in assignment.penalties if p.rule == "assign.count_deviation"),
+        sum(v for p, v in assignment.penalties if p.rule == "assign.start_moved"),
+        time.monotonic() - started,
+    )
     planned = place_breaks(problem, assignment.shifts, break_counts)
     final, breaks, channels = _final(
         problem,
@@ -308,7 +317,13 @@ def solve_roster(
         planned,
         started + settings.time_limit_s - time.monotonic(),
     )
-    soft = sum(p.cents_per_unit * value for p, value in assignment.penalties)
+    # The assignment's own terms for keeping to the plan (``assign.*``) steer it,
+    # but are no rule of the problem: what an unrealised shift costs is in the
+    # exact price of the roster already.
+    rules = [
+        (p, v) for p, v in assignment.penalties if not p.rule.startswith("assign.")
+    ]
+    soft = sum(p.cents_per_unit * value for p, value in rules)
     objective = final.objective + soft
     logger.info(
         "roster: objective %.0f, bound %.0f, %.1f s",
@@ -324,7 +339,7 @@ def solve_roster(
         objective=objective,
         best_bound=min(bound, objective),
         wall_s=time.monotonic() - started,
-        penalties=_penalty_frame(final.penalties + assignment.penalties),
+        penalties=_penalty_frame(final.penalties + rules),
         progress=callback.history,
         email_carry_in_s=carry,
     )
@@ -482,7 +497,8 @@ def price_counts(
         allocation = _mip_allocation(problem, settings, fixed, agent_rules, limit_s)
         if allocation is not None:
             for v in itertools.chain(master.y.values(), master.patterns.values()):
-                model.add(v == allocation[v.name])
+                if v.name in allocation:
+                    model.add(v == allocation[v.name])
         elif fixed.b is not None:
             channels = allocation_hint(
                 problem,
@@ -547,17 +563,35 @@ def _mip_allocation(
         email_carry_in_s=settings.email_carry_in_s,
     )
     model.minimize(master.objective())
-    solver = mb.Solver("highs")
-    solver.set_solver_specific_parameters(MIP_PARAMETERS)
-    solver.set_time_limit_in_seconds(time_limit_s)
-    status = solver.solve(model)
-    if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-        logger.info("allocation: HiGHS ended with %s", status)
+    solver = solve_mip(model, time_limit_s)
+    if solver is not None:
+        return {
+            v.name: round(solver.value(v))
+            for v in itertools.chain(master.y.values(), master.patterns.values())
+        }
+    logger.info("allocation: HiGHS found none in %.1f s; rounding the LP", time_limit_s)
+    counts = [*master.n.values(), *master.b.values(), *master.patterns.values()]
+    for v in [*counts, *master.present.values(), *master.y.values()]:
+        v.is_integral = False
+    relaxed = solve_linear(model, time_limit_s)
+    if relaxed is None:
         return None
-    return {
-        v.name: round(solver.value(v))
-        for v in itertools.chain(master.y.values(), master.patterns.values())
-    }
+    by_slot: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
+    for (g, _, t), v in master.y.items():
+        by_slot[g, t][v.name] = relaxed.value(v)
+    out: dict[str, int] = {}
+    for (g, t), shares in by_slot.items():
+        out |= _largest_remainder(shares, round(relaxed.value(master.present[g, t])))
+    return out
+
+
+def _largest_remainder(shares: Mapping[str, float], total: int) -> dict[str, int]:
+    """Whole numbers summing to ``total``, each the floor of its share or one more."""
+    whole = {k: math.floor(v + 1e-9) for k, v in shares.items()}
+    order = sorted(shares, key=lambda k: whole[k] - shares[k])
+    for k in order[: max(total - sum(whole.values()), 0)]:
+        whole[k] += 1
+    return whole
 
 
 def _final(
@@ -642,12 +676,9 @@ def _mip_breaks(
                 members[group_of[a], d, w.rule, t.start_slot + o].append(z)
     for key, v in master.b.items():
         model.add(v == mb.LinearExpr.sum(members.get(key, [])))
-    solver = mb.Solver("highs")
-    solver.set_solver_specific_parameters(MIP_PARAMETERS)
-    solver.set_time_limit_in_seconds(time_limit_s)
-    status = solver.solve(model)
-    if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-        logger.info("break placement: HiGHS ended with %s", status)
+    solver = solve_mip(model, time_limit_s)
+    if solver is None:
+        logger.info("break placement: HiGHS found none in %.1f s", time_limit_s)
         return None
     return {
         key: next(o for o, z in options.items() if solver.value(z) > 0.5)

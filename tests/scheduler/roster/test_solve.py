@@ -398,3 +398,22 @@ def test_pricing_fixes_the_day_patterns_of_a_named_roster() -> None:
     problem, shifts = phone_and_email()
     fixed = counts_of(problem, shifts, {})
     assert fixed.patterns == {(0, (0,)): 2}
+
+
+def test_pricing_rounds_the_lp_when_the_mip_finds_no_allocation_in_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rounded LP allocation gives the same price on the hand-priced morning."""
+    import scheduler.roster.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "solve_mip", lambda model, time_limit_s: None)
+    problem, shifts = phone_and_email()
+    settings = SolveSettings(mode="interval", time_limit_s=5.0, email_carry_in_s=0.0)
+    price, master, _, solver = price_counts(
+        problem, settings, counts_of(problem, shifts, {})
+    )
+    assert price.objective == 2 * 4 * 2000
+    on_phone = [
+        solver.value(v) for (_, c, _), v in sorted(master.y.items()) if c == "phone"
+    ]
+    assert on_phone == [1] * 8
