@@ -24,6 +24,7 @@ a named penalty ``bent.<rule>`` for that agent, so a roster always comes back.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -118,10 +119,14 @@ def assign_agents(
     shifts: dict[tuple[str, int], int] = {}
     penalties: list[tuple[Penalty, float]] = []
     statuses = []
-    total = sum(g.size for g in problem.groups)
+    # Each group's share of the time left, by headcount: what a quick group leaves
+    # goes to the groups after it.
+    deadline = time.monotonic() + time_limit_s
+    left = sum(g.size for g in problem.groups)
     for gi, g in enumerate(problem.groups):
         planned = {(d, s): c for (gg, d, s), c in counts.items() if gg == gi and c > 0}
-        budget = max(time_limit_s * g.size / max(total, 1), 1.0)
+        budget = max((deadline - time.monotonic()) * g.size / max(left, 1), 1.0)
+        left -= g.size
         result = None
         # The plan's own shifts first; then the whole menu; then, when no week
         # keeps every rule, rules bend at a price for the agents they must; and on
@@ -234,6 +239,15 @@ def _solve_group(
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     status = solver.solve(model)
+    logger.debug(
+        "group %s (whole menu %s, relaxed %s): %s in %.1f s of %.1f s",
+        g.key,
+        whole_menu,
+        relaxed,
+        solver.status_name(status),
+        solver.wall_time,
+        time_limit_s,
+    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("group %s: %s", g.key, solver.status_name(status))
         return None

@@ -1,15 +1,22 @@
 """Solving a week: staffing model, named agents, breaks, channels, and the gap.
 
 1. The staffing model (:mod:`scheduler.roster.master` with
-   :mod:`scheduler.roster.coverage`) is solved by CP-SAT within most of the time
-   limit. Its best bound is a lower bound on the whole problem's objective.
-2. Each group's planned shifts go to named agents (:mod:`scheduler.roster.assign`).
-3. Breaks go to agents first deadline first (:mod:`scheduler.roster.break_placement`).
-4. The roster of named agents is evaluated exactly: the staffing model again, with
-   every shift and break count fixed to the roster's, allocates agents to channels
-   and prices coverage. Its objective plus the assignment's soft-rule penalties is
-   the roster's objective; the gap is measured against the bound of step 1.
-5. Each agent gets a channel in each slot, from the group's allocation, keeping the
+   :mod:`scheduler.roster.coverage`) is relaxed to an LP (HiGHS), whose optimum is
+   a lower bound on the whole problem's objective; rounded, it is a first plan (a
+   previous roster or a greedy week are the others; the cheapest starts).
+2. CP-SAT runs briefly on the whole staffing model from there (small weeks come
+   back proven optimal); then :func:`scheduler.roster.search.window_search`
+   re-plans one day of some groups at a time with HiGHS until half the time limit.
+3. Each group's planned shifts go to named agents (:mod:`scheduler.roster.assign`).
+4. Breaks go to agents first deadline first
+   (:mod:`scheduler.roster.break_placement`); then HiGHS re-places every agent's
+   breaks together with the channel allocation, and the cheaper placement is kept.
+5. The roster of named agents is priced exactly (:func:`price_counts`): the
+   staffing model with every shift, break and day-pattern count fixed to the
+   roster's, its channel allocation by HiGHS, its price by CP-SAT. That price plus
+   the soft rules of the assignment is the roster's objective; the gap is measured
+   against the bound of step 1 (or CP-SAT's, when higher).
+6. Each agent gets a channel in each slot, from the group's allocation, keeping the
    channel they had in the slot before where they can.
 """
 
@@ -494,7 +501,7 @@ def price_counts(
     limit_s = max(settings.time_limit_s * 0.05, 3.0)
     for agent_rules in (True, False):
         model, master, _ = _build(problem, settings, fixed, agent_rules=agent_rules)
-        allocation = _mip_allocation(problem, settings, fixed, agent_rules, limit_s)
+        allocation = _mip_allocation(problem, settings, fixed, agent_rules, 2 * limit_s)
         if allocation is not None:
             for v in itertools.chain(master.y.values(), master.patterns.values()):
                 if v.name in allocation:
@@ -607,10 +614,15 @@ def _final(
     break of each rule within its window together with the channel allocation
     (:func:`_mip_breaks`), and the cheaper of the two placements is kept.
     """
+    began = time.monotonic()
     planned_price, planned_master, _, planned_solver = price_counts(
         problem, settings, counts_of(problem, shifts, hint)
     )
-    breaks = _mip_breaks(problem, settings, shifts, hint, max(time_limit_s, 2.0))
+    # Keep time to price the new placement as long as the planned one took.
+    pricing_s = time.monotonic() - began
+    breaks = _mip_breaks(
+        problem, settings, shifts, hint, began + time_limit_s - pricing_s
+    )
     if breaks is not None and breaks != hint:
         price, master, _, solver = price_counts(
             problem, settings, counts_of(problem, shifts, breaks)
@@ -627,13 +639,18 @@ def _mip_breaks(
     settings: SolveSettings,
     shifts: Mapping[tuple[str, int], int],
     hint: Mapping[tuple[str, int, int], int],
-    time_limit_s: float,
+    deadline: float,
 ) -> dict[tuple[str, int, int], int] | None:
     """Each agent's break starts, chosen with the allocation by HiGHS's MIP solver.
 
     The staffing model with the roster's shift counts fixed, and each agent's
     break of each rule a choice of start within its window (a locked break kept),
     the group's break counts being the sums of those choices.
+
+    Parameters
+    ----------
+    deadline : float
+        ``time.monotonic()`` by which to be done (at least 2 s of solving).
 
     Returns
     -------
@@ -676,6 +693,7 @@ def _mip_breaks(
                 members[group_of[a], d, w.rule, t.start_slot + o].append(z)
     for key, v in master.b.items():
         model.add(v == mb.LinearExpr.sum(members.get(key, [])))
+    time_limit_s = max(deadline - time.monotonic(), 2.0)
     solver = solve_mip(model, time_limit_s)
     if solver is None:
         logger.info("break placement: HiGHS found none in %.1f s", time_limit_s)
