@@ -261,9 +261,10 @@ def window_search(
             else:
                 v.lower_bound = v.upper_bound = best.by_name.get(v.name, 0)
         limit_s = min(WINDOW_LIMIT_S, deadline - time.monotonic())
-        solver = solve_mip(model, limit_s)
-        if solver is None or solver.objective_value >= best.objective - 0.5:
+        solved = solve_mip(model, limit_s)
+        if solved is None or solved[0].objective_value >= best.objective - 0.5:
             continue
+        solver = solved[0]
         best = Incumbent(
             {v.name: round(solver.value(v)) for v in read}, solver.objective_value
         )
@@ -275,13 +276,14 @@ def window_search(
     return best
 
 
-def solve_mip(model: mb.Model, time_limit_s: float) -> mb.Solver | None:
+def solve_mip(model: mb.Model, time_limit_s: float) -> tuple[mb.Solver, bool] | None:
     """Solve a MIP with HiGHS to within 0.1 %, or its best solution in time.
 
     Returns
     -------
-    model_builder.Solver or None
-        The solver holding the solution, or ``None`` when there is none.
+    tuple of (model_builder.Solver, bool) or None
+        The solver holding the solution and whether it is proven optimal (within
+        0.1 %), or ``None`` when there is no solution.
     """
     solver = mb.Solver("highs")
     solver.set_solver_specific_parameters(MIP_PARAMETERS)
@@ -290,4 +292,4 @@ def solve_mip(model: mb.Model, time_limit_s: float) -> mb.Solver | None:
     if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
         logger.debug("MIP: HiGHS ended with %s", status)
         return None
-    return solver
+    return solver, status == mb.SolveStatus.OPTIMAL

@@ -248,7 +248,7 @@ def solve_roster(
         weights,
         floor_share=settings.floor_share,
         email_carry_in_s=settings.email_carry_in_s,
-        time_limit_s=max(settings.time_limit_s * 0.3, 3.0),
+        time_limit_s=max(settings.time_limit_s * 0.3, 5.0),
     )
     first_price, _, start_values, _ = _cheapest_start(
         problem, settings, _first_counts(problem, settings, lp, hints)
@@ -304,7 +304,7 @@ def solve_roster(
         problem,
         counts,
         weights,
-        time_limit_s=remaining * 0.5,
+        time_limit_s=remaining * 0.4,
         workers=settings.workers,
         seed=settings.seed,
         hints=hints,
@@ -570,8 +570,9 @@ def _mip_allocation(
         email_carry_in_s=settings.email_carry_in_s,
     )
     model.minimize(master.objective())
-    solver = solve_mip(model, time_limit_s)
-    if solver is not None:
+    solved = solve_mip(model, time_limit_s)
+    if solved is not None:
+        solver = solved[0]
         return {
             v.name: round(solver.value(v))
             for v in itertools.chain(master.y.values(), master.patterns.values())
@@ -610,28 +611,30 @@ def _final(
 ) -> tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]:
     """Place every agent's breaks, price the roster exactly, give everyone a channel.
 
-    The planned breaks (``hint``) are priced; then HiGHS re-places every agent's
-    break of each rule within its window together with the channel allocation
-    (:func:`_mip_breaks`), and the cheaper of the two placements is kept.
+    HiGHS places every agent's break of each rule within its window together with
+    the channel allocation (:func:`_mip_breaks`, the planned breaks ``hint`` being
+    one of its choices); when it does not prove its placement optimal in time, the
+    planned breaks are priced too and the cheaper placement is kept.
     """
     began = time.monotonic()
-    planned_price, planned_master, _, planned_solver = price_counts(
-        problem, settings, counts_of(problem, shifts, hint)
-    )
-    # Keep time to price the new placement as long as the planned one took.
-    pricing_s = time.monotonic() - began
-    breaks = _mip_breaks(
-        problem, settings, shifts, hint, began + time_limit_s - pricing_s
-    )
-    if breaks is not None and breaks != hint:
+    placed = _mip_breaks(problem, settings, shifts, hint, began + 0.7 * time_limit_s)
+    best: tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]
+    best = (_Final(float("inf"), []), {}, {})
+    if placed is not None:
+        breaks, proven = placed
         price, master, _, solver = price_counts(
             problem, settings, counts_of(problem, shifts, breaks)
         )
-        if price.objective < planned_price.objective:
-            return price, breaks, _channels(problem, master, solver, shifts, breaks)
-    logger.info("break placement kept as planned")
-    channels = _channels(problem, planned_master, planned_solver, shifts, hint)
-    return planned_price, dict(hint), channels
+        best = (price, breaks, _channels(problem, master, solver, shifts, breaks))
+        if proven:
+            return best
+    price, master, _, solver = price_counts(
+        problem, settings, counts_of(problem, shifts, hint)
+    )
+    if price.objective < best[0].objective:
+        logger.info("break placement kept as planned")
+        best = (price, dict(hint), _channels(problem, master, solver, shifts, hint))
+    return best
 
 
 def _mip_breaks(
@@ -640,7 +643,7 @@ def _mip_breaks(
     shifts: Mapping[tuple[str, int], int],
     hint: Mapping[tuple[str, int, int], int],
     deadline: float,
-) -> dict[tuple[str, int, int], int] | None:
+) -> tuple[dict[tuple[str, int, int], int], bool] | None:
     """Each agent's break starts, chosen with the allocation by HiGHS's MIP solver.
 
     The staffing model with the roster's shift counts fixed, and each agent's
@@ -654,9 +657,10 @@ def _mip_breaks(
 
     Returns
     -------
-    dict or None
-        ``(agent_id, day, rule) -> offset`` in slots from the shift's start, or
-        ``None`` (logged) when HiGHS found no placement in time.
+    tuple of (dict, bool) or None
+        ``(agent_id, day, rule) -> offset`` in slots from the shift's start, and
+        whether HiGHS proved it optimal (within 0.1 %); ``None`` (logged) when
+        HiGHS found no placement in time.
     """
     group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
     fixed = counts_of(problem, shifts, {})
@@ -694,14 +698,16 @@ def _mip_breaks(
     for key, v in master.b.items():
         model.add(v == mb.LinearExpr.sum(members.get(key, [])))
     time_limit_s = max(deadline - time.monotonic(), 2.0)
-    solver = solve_mip(model, time_limit_s)
-    if solver is None:
+    solved = solve_mip(model, time_limit_s)
+    if solved is None:
         logger.info("break placement: HiGHS found none in %.1f s", time_limit_s)
         return None
-    return {
+    solver, proven = solved
+    breaks = {
         key: next(o for o, z in options.items() if solver.value(z) > 0.5)
         for key, options in choice.items()
     }
+    return breaks, proven
 
 
 def _channels(
