@@ -33,7 +33,7 @@ from typing import Any
 from ortools.linear_solver.python import model_builder as mb
 
 from scheduler.roster.coverage import add_coverage
-from scheduler.roster.master import Backend, Mode, build_master
+from scheduler.roster.master import Backend, Fixed, MasterModel, Mode, build_master
 from scheduler.roster.problem import RosterProblem
 from scheduler.roster.weights import Weights
 
@@ -87,6 +87,58 @@ class LpSolution:
     n: dict[tuple[int, int, int], float]
 
 
+def linear_model(
+    problem: RosterProblem,
+    mode: Mode,
+    weights: Weights,
+    *,
+    floor_share: float,
+    email_carry_in_s: float | None,
+    integer_counts: bool = False,
+    agent_rules: bool = True,
+    fixed: Fixed | None = None,
+) -> tuple[mb.Model, MasterModel]:
+    """The staffing model with coverage and objective, for HiGHS.
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        The problem.
+    mode : {"weekly", "interval"}
+        Coverage mode.
+    weights : Weights
+        Prices of the terms.
+    floor_share : float
+        Weekly mode floor, as a share of the target.
+    email_carry_in_s : float or None
+        Email backlog at the start, agent-seconds.
+    integer_counts : bool
+        Counts of agents as integers (a MIP), else an LP.
+    agent_rules : bool
+        Post the group forms of the contract rules.
+    fixed : Fixed or None
+        Counts to hold fixed.
+    """
+    model = mb.Model()  # type: ignore[no-untyped-call]
+    master = build_master(
+        problem,
+        Backend(model, integer_counts=integer_counts),
+        agent_rules=agent_rules,
+        fixed=fixed,
+        weights=weights,
+    )
+    add_coverage(
+        problem,
+        master,
+        mode,
+        weights,
+        floor_share=floor_share,
+        email_carry_in_s=email_carry_in_s,
+    )
+    model.minimize(master.objective())
+    return model, master
+
+
 def solve_lp(
     problem: RosterProblem,
     mode: Mode,
@@ -113,17 +165,13 @@ def solve_lp(
     time_limit_s : float
         Limit for the LP solver, in seconds.
     """
-    model = mb.Model()  # type: ignore[no-untyped-call]
-    master = build_master(problem, Backend(model), weights=weights)
-    add_coverage(
+    model, master = linear_model(
         problem,
-        master,
         mode,
         weights,
         floor_share=floor_share,
         email_carry_in_s=email_carry_in_s,
     )
-    model.minimize(master.objective())
     solver = solve_linear(model, time_limit_s)
     if solver is None:
         return LpSolution(float("-inf"), {})
@@ -210,17 +258,14 @@ def window_search(
     Incumbent
         The best plan found.
     """
-    model = mb.Model()  # type: ignore[no-untyped-call]
-    master = build_master(problem, Backend(model, integer_counts=True), weights=weights)
-    add_coverage(
+    model, master = linear_model(
         problem,
-        master,
         mode,
         weights,
         floor_share=floor_share,
         email_carry_in_s=email_carry_in_s,
+        integer_counts=True,
     )
-    model.minimize(master.objective())
     spd = problem.slots_per_day
     # (variable, group, day, whether it is an allocation) of every count by day.
     owned: list[tuple[Any, int, int, bool]] = []
