@@ -119,13 +119,16 @@ def assign_agents(
     shifts: dict[tuple[str, int], int] = {}
     penalties: list[tuple[Penalty, float]] = []
     statuses = []
-    # Each group's share of the time left, by headcount: what a quick group leaves
-    # goes to the groups after it.
+    # Each group's share of the time, by headcount, or of the time left when that
+    # is more: what a quick group leaves goes to the groups after it, and a slow
+    # group never takes the share of the groups after it (which then had too
+    # little for any week, and the plan kept as it was broke hard rules).
     deadline = time.monotonic() + time_limit_s
-    left = sum(g.size for g in problem.groups)
+    total = left = sum(g.size for g in problem.groups)
     for gi, g in enumerate(problem.groups):
         planned = {(d, s): c for (gg, d, s), c in counts.items() if gg == gi and c > 0}
-        budget = max((deadline - time.monotonic()) * g.size / max(left, 1), 1.0)
+        share = (deadline - time.monotonic()) * g.size / max(left, 1)
+        budget = max(share, time_limit_s * g.size / max(total, 1), 1.0)
         left -= g.size
         result = None
         # The plan's own shifts first; then the whole menu; then, when no week
