@@ -255,7 +255,7 @@ def solve_roster(
         weights,
         floor_share=settings.floor_share,
         email_carry_in_s=settings.email_carry_in_s,
-        time_limit_s=max(settings.time_limit_s * 0.3, 5.0),
+        time_limit_s=max(settings.time_limit_s * 0.4, 3.0),
     )
     first_price, _, start_values, _ = _cheapest_start(
         problem, settings, _first_counts(problem, settings, lp, hints)
@@ -313,7 +313,7 @@ def solve_roster(
         problem,
         counts,
         weights,
-        time_limit_s=remaining * 0.4,
+        time_limit_s=remaining * 0.5,
         workers=settings.workers,
         seed=settings.seed,
         hints=hints,
