@@ -23,6 +23,7 @@ a named penalty ``bent.<rule>`` for that agent, so a roster always comes back.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -31,6 +32,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from scheduler.roster.construct import construct_week, first_free_minute, rest_slots
 from scheduler.roster.master import Penalty
 from scheduler.roster.problem import AgentGroup, RosterProblem
 from scheduler.roster.weights import Weights
@@ -98,6 +100,7 @@ def assign_agents(
     workers: int,
     seed: int,
     hints: Mapping[tuple[str, int], int] | None = None,
+    patterns: Mapping[tuple[int, tuple[int, ...]], int] | None = None,
 ) -> Assignment:
     """Assign each group's planned shifts to its agents.
 
@@ -115,6 +118,9 @@ def assign_agents(
         CP-SAT workers and random seed.
     hints : Mapping or None
         ``(agent_id, day) -> template`` of a previous roster, to change little.
+    patterns : Mapping or None
+        ``(group, days) -> agents`` of the staffing model's day patterns; the first
+        week of each group is built from them (chosen here when ``None``).
     """
     shifts: dict[tuple[str, int], int] = {}
     penalties: list[tuple[Penalty, float]] = []
@@ -127,6 +133,10 @@ def assign_agents(
     total = left = sum(g.size for g in problem.groups)
     for gi, g in enumerate(problem.groups):
         planned = {(d, s): c for (gg, d, s), c in counts.items() if gg == gi and c > 0}
+        mine = None
+        if patterns is not None:
+            mine = {p: c for (gg, p), c in patterns.items() if gg == gi and c > 0}
+        start = construct_week(problem, g, planned, weights, mine, hints)
         share = (deadline - time.monotonic()) * g.size / max(left, 1)
         budget = max(share, time_limit_s * g.size / max(total, 1), 1.0)
         left -= g.size
@@ -149,7 +159,7 @@ def assign_agents(
                 seconds,
                 workers,
                 seed,
-                hints,
+                start,
                 whole_menu=whole_menu,
                 relaxed=relaxed,
             )
@@ -160,7 +170,7 @@ def assign_agents(
             # Out of time even for the relaxed model: the first guess, as planned;
             # the audit names whatever it breaks.
             logger.warning("group %s: no assignment in time; plan kept as is", g.key)
-            result = (_spread(g, planned), [], "UNKNOWN")
+            result = (start, [], "UNKNOWN")
         got, terms, status = result
         shifts.update(got)
         penalties.extend(terms)
@@ -179,7 +189,7 @@ def _solve_group(
     time_limit_s: float,
     workers: int,
     seed: int,
-    hints: Mapping[tuple[str, int], int] | None,
+    start: Mapping[tuple[str, int], int],
     *,
     whole_menu: bool,
     relaxed: bool = False,
@@ -234,13 +244,9 @@ def _solve_group(
     penalties += _stability(gm)
     penalties += _fairness(gm)
     model.minimize(sum(int(p.cents_per_unit) * p.var for p in penalties))
-    start = dict(hints) if hints else _spread(g, planned)
     for (a, d, s), v in x.items():
         model.add_hint(v, start.get((a, d)) == s)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver = _solver(time_limit_s, workers, seed)
     status = solver.solve(model)
     logger.debug(
         "group %s (whole menu %s, relaxed %s): %s in %.1f s of %.1f s",
@@ -252,6 +258,12 @@ def _solve_group(
         time_limit_s,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # No week in time: the constructed week, if it keeps this model's rules.
+        solver = _solver(time_limit_s, workers, seed)
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        status = solver.solve(model)
+        logger.debug("group %s: constructed week %s", g.key, solver.status_name(status))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("group %s: %s", g.key, solver.status_name(status))
         return None
     got = {(a, d): s for (a, d, s), v in x.items() if solver.boolean_value(v)}
@@ -259,21 +271,16 @@ def _solve_group(
     return got, [t for t in terms if t[1] > 0], solver.status_name(status)
 
 
-def _spread(
-    g: AgentGroup, planned: Mapping[tuple[int, int], int]
-) -> dict[tuple[str, int], int]:
-    """A first guess: each day's planned shifts to the agents with fewest so far."""
-    worked = dict.fromkeys(g.agent_ids, 0)
-    out: dict[tuple[str, int], int] = {}
-    for d in range(7):
-        shifts = [
-            s for (dd, s), c in sorted(planned.items()) if dd == d for _ in range(c)
-        ]
-        ranked = sorted(g.agent_ids, key=lambda a: worked[a])
-        for agent, shift in zip(ranked, shifts, strict=False):
-            out[agent, d] = shift
-            worked[agent] += 1
-    return out
+def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """CP-SAT with a light presolve: the full one took half of a short limit."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
+    solver.parameters.max_presolve_iterations = 1
+    return solver
 
 
 def _near(
@@ -399,31 +406,41 @@ def _rest(gm: _GroupModel) -> None:
     """Rest between consecutive shifts, and after the previous week's last shift."""
     problem, g, model = gm.problem, gm.g, gm.model
     x, options, holds = gm.x, gm.options, gm.holds
-    labour = problem.centre.labour
-    rest_min = max(g.contract.min_rest_hours, labour.min_daily_rest_hours) * 60
-    rest = int(-(-rest_min // problem.slot_minutes))
+    rest = rest_slots(problem, g)
     spd = problem.slots_per_day
     t = problem.templates
     for d in range(6):
-        for s in options[d]:
-            for s2 in options[d + 1]:
-                if t[s].end_slot + rest > spd + t[s2].start_slot:
-                    for a in g.agent_ids:
-                        model.add_bool_or(
-                            [x[a, d, s].Not(), x[a, d + 1, s2].Not()]
-                        ).only_enforce_if(holds("rest", a))
-    for a in g.agent_ids:
-        end = problem.inputs.previous_shift_end.get(a)
-        if end is None:
+        # Shift s2 on day d + 1 clashes with any shift of day d ending at or after
+        # slot clash[s2]. One literal per agent and such threshold, "ends at or
+        # after k", chained downwards, keeps the encoding linear in the options
+        # (every clashing pair as a clause was millions of clauses on a whole
+        # menu, and CP-SAT found no week in the time).
+        clash = {s2: spd + t[s2].start_slot - rest + 1 for s2 in options[d + 1]}
+        latest = max((t[s].end_slot for s in options[d]), default=-1)
+        thresholds = sorted({k for k in clash.values() if k <= latest})
+        if not thresholds:
             continue
-        start = problem.inputs.local_midnight(problem.inputs.week_start)
-        free_from = (end - start).total_seconds() / 60 + rest_min
+        for a in g.agent_ids:
+            ends = {
+                k: model.new_bool_var(f"ends_from[{a},{d},{k}]") for k in thresholds
+            }
+            for lower, upper in itertools.pairwise(thresholds):
+                model.add_implication(ends[upper], ends[lower])
+            for s in options[d]:
+                reached = [k for k in thresholds if k <= t[s].end_slot]
+                if reached:
+                    model.add_implication(x[a, d, s], ends[reached[-1]])
+            for s2, k in clash.items():
+                if k in ends:
+                    model.add_implication(
+                        x[a, d + 1, s2], ends[k].Not()
+                    ).only_enforce_if(holds("rest", a))
+    for a in g.agent_ids:
+        free_from = first_free_minute(problem, g, a)
         for d in range(7):
             for s in options[d]:
-                if (
-                    d * MINUTES_PER_DAY + t[s].start_slot * problem.slot_minutes
-                    < free_from
-                ):
+                minute = d * MINUTES_PER_DAY + t[s].start_slot * problem.slot_minutes
+                if minute < free_from:
                     model.add(x[a, d, s] == 0).only_enforce_if(holds("rest", a))
 
 

@@ -285,40 +285,72 @@ def window_search(
     rng = random.Random(seed)
     best = start
     read = [v for v, *_ in owned] + list(master.patterns.values())
+    rounds = 0
+    skip: set[int] = set()
     while (
         time.monotonic() < deadline - 0.5
         and best.objective > target
         and not (stop and stop.is_set())
     ):
-        day = rng.choice(days)
-        groups = list(range(len(problem.groups)))
-        rng.shuffle(groups)
-        free: set[int] = set()
-        size = 0
-        for g in groups:
-            if free and size + shifts[g, day] > FREE_SHIFT_VARIABLES:
-                continue
-            free.add(g)
-            size += shifts[g, day]
-        for v, g, d, allocation in owned:
-            if d == day and (allocation or g in free):
-                v.lower_bound, v.upper_bound = bounds[v.index]
-            else:
-                v.lower_bound = v.upper_bound = best.by_name.get(v.name, 0)
+        # Groups whose week breaks its contract's hours first, then every third
+        # neighbourhood: one group's whole week (the weekly rules couple its days,
+        # which a day's neighbourhood cannot see); else one day of some groups.
+        bent = [g for g in _outside_hours(problem, master, best) if g not in skip]
+        rounds += 1
+        if bent or rounds % 3 == 0:
+            week_of = bent[0] if bent else rng.choice(sorted({g for g, _ in shifts}))
+            for v, g, _, _ in owned:
+                if g == week_of:
+                    v.lower_bound, v.upper_bound = bounds[v.index]
+                else:
+                    v.lower_bound = v.upper_bound = best.by_name.get(v.name, 0)
+            label = f"group {problem.groups[week_of].key}, whole week"
+        else:
+            day = rng.choice(days)
+            groups = list(range(len(problem.groups)))
+            rng.shuffle(groups)
+            free: set[int] = set()
+            size = 0
+            for g in groups:
+                if free and size + shifts[g, day] > FREE_SHIFT_VARIABLES:
+                    continue
+                free.add(g)
+                size += shifts[g, day]
+            for v, g, d, allocation in owned:
+                if d == day and (allocation or g in free):
+                    v.lower_bound, v.upper_bound = bounds[v.index]
+                else:
+                    v.lower_bound = v.upper_bound = best.by_name.get(v.name, 0)
+            label = f"day {day}, {len(free)} groups"
         limit_s = min(WINDOW_LIMIT_S, deadline - time.monotonic())
         solved = solve_mip(model, limit_s)
         if solved is None or solved[0].objective_value >= best.objective - 0.5:
+            if bent:
+                # No better week for it in time: leave it to the other windows.
+                skip.add(bent[0])
             continue
         solver = solved[0]
         best = Incumbent(
             {v.name: round(solver.value(v)) for v in read}, solver.objective_value
         )
-        logger.debug(
-            "day %d, %d groups: objective %.0f", day, len(free), best.objective
-        )
+        logger.debug("%s: objective %.0f", label, best.objective)
         if on_improve is not None:
             on_improve(best)
     return best
+
+
+def _outside_hours(
+    problem: RosterProblem, master: MasterModel, plan: Incumbent
+) -> list[int]:
+    """Groups whose planned paid slots fall outside their contracts' weekly range."""
+    paid: dict[int, int] = defaultdict(int)
+    for (g, _, s), v in master.n.items():
+        paid[g] += problem.templates[s].paid_slots * plan.by_name.get(v.name, 0)
+    return [
+        gi
+        for gi, g in enumerate(problem.groups)
+        if not g.size * g.min_paid_slots <= paid[gi] <= g.size * g.max_paid_slots
+    ]
 
 
 def solve_mip(model: mb.Model, time_limit_s: float) -> tuple[mb.Solver, bool] | None:

@@ -257,18 +257,18 @@ def solve_roster(
         email_carry_in_s=settings.email_carry_in_s,
         time_limit_s=max(settings.time_limit_s * 0.4, 3.0),
     )
-    first_price, _, start_values, _ = _cheapest_start(
+    first_price, master, start_values, _ = _cheapest_start(
         problem, settings, _first_counts(problem, settings, lp, hints)
     )
-    model, master, carry = _build(problem, settings)
-    for v in _variables(model):
-        model.add_hint(v, start_values.get(v.name, 0))
     plan_until = started + settings.time_limit_s * 0.5
     known_bound = max(lp.objective, contract_pay_bound(problem))
     callback = _Progress(started, on_progress, stop, known_bound)
     status = cp_model.UNKNOWN
     if len(master.n) <= CP_SAT_SHIFT_VARIABLES:
         # CP-SAT on the whole week first: it proves small weeks optimal at once.
+        model, master, _ = _build(problem, settings)
+        for v in _variables(model):
+            model.add_hint(v, start_values.get(v.name, 0))
         solver = _solver(settings, max((plan_until - time.monotonic()) * 0.1, 1.0))
         solver.parameters.relative_gap_limit = settings.relative_gap
         status = solver.solve(model, callback)
@@ -301,6 +301,7 @@ def solve_roster(
         )
     counts = {k: best.by_name.get(v.name, 0) for k, v in master.n.items()}
     break_counts = {k: best.by_name.get(v.name, 0) for k, v in master.b.items()}
+    patterns = {k: best.by_name.get(v.name, 0) for k, v in master.patterns.items()}
     logger.info(
         "staffing model: objective %.0f, bound %.0f (LP %.0f), %.1f s",
         best.objective,
@@ -317,6 +318,7 @@ def solve_roster(
         workers=settings.workers,
         seed=settings.seed,
         hints=hints,
+        patterns=patterns,
     )
     logger.info(
         "assignment: %s, %.0f planned shifts not realised, %.0f moved, %.1f s",
@@ -357,7 +359,7 @@ def solve_roster(
         wall_s=time.monotonic() - started,
         penalties=_penalty_frame(final.penalties + rules),
         progress=callback.history,
-        email_carry_in_s=carry,
+        email_carry_in_s=first_price.email_carry_in_s,
     )
 
 
@@ -385,6 +387,7 @@ def _solver(settings: SolveSettings, time_limit_s: float) -> cp_model.CpSolver:
 class _Final:
     objective: float
     penalties: list[tuple[Penalty, float]]
+    email_carry_in_s: dict[str, float] = field(default_factory=dict)
 
 
 def _build(
@@ -529,7 +532,7 @@ def price_counts(
     """
     limit_s = max(settings.time_limit_s * 0.05, 3.0)
     for agent_rules in (True, False):
-        model, master, _ = _build(problem, settings, fixed, agent_rules=agent_rules)
+        model, master, carry = _build(problem, settings, fixed, agent_rules=agent_rules)
         allocation = _mip_allocation(problem, settings, fixed, agent_rules, 2 * limit_s)
         if allocation is not None:
             for v in itertools.chain(master.y.values(), master.patterns.values()):
@@ -563,7 +566,7 @@ def price_counts(
         raise RuntimeError(f"pricing a roster failed: {solver.status_name(status)}")
     terms = [(p, float(solver.value(p.var))) for p in master.penalties]
     values = {v.name: int(solver.value(v)) for v in _variables(model)}
-    final = _Final(solver.objective_value, [t for t in terms if t[1] > 0])
+    final = _Final(solver.objective_value, [t for t in terms if t[1] > 0], carry)
     return final, master, values, solver
 
 
