@@ -1,0 +1,60 @@
+"""Searching the staffing model: neighbourhoods that reach what one day cannot."""
+
+from __future__ import annotations
+
+import time
+
+from scheduler.requirements import compute_requirements
+from scheduler.roster.search import Incumbent, window_search
+from scheduler.roster.solve import SolveSettings, counts_of, price_counts
+from scheduler.roster.weights import DEFAULT_WEIGHTS
+from tests.scheduler.roster.tiny import (
+    contract,
+    phone,
+    problem_of,
+    slots,
+    staff,
+    template_at,
+    tiny_centre,
+    week_forecast,
+    with_required,
+)
+
+EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+EVERY_DAY += ("sunday",)
+
+
+def test_a_groups_whole_week_moves_when_no_single_day_can() -> None:
+    """One agent on exactly three 4-hour shifts a week works
+    Monday-Wednesday, but the phone needs one agent 08-12 Thursday-Saturday.
+    Moving any one day breaks the contract (three days, 12 h), so only the
+    agent's whole week re-planned at once reaches the optimum: Thursday-Saturday,
+    pay only (8 h at 20.00 and Saturday's 4 h at 1.5 times: 28,000 cents)."""
+    centre = tiny_centre(
+        {"phone": phone(dict.fromkeys(EVERY_DAY, "08:00-12:00"))},
+        {"three": contract(12, 12, 3, 3, max_consecutive_days=7)},
+    )
+    demand = {s: 1 for d in (3, 4, 5) for s in slots(d, "08:00", "12:00")}
+    requirements = with_required(
+        compute_requirements(week_forecast("phone", {}), centre), "phone", demand
+    )
+    problem = problem_of(centre, staff(1, "three"), requirements)
+    morning = template_at(problem, "08:00", 4)
+    settings = SolveSettings(mode="interval", time_limit_s=5.0)
+    start = counts_of(problem, {("A1", d): morning for d in (0, 1, 2)}, {})
+    price, master, values, _ = price_counts(problem, settings, start)
+    assert price.objective > 28_000
+    best = window_search(
+        problem,
+        "interval",
+        DEFAULT_WEIGHTS,
+        Incumbent(values, price.objective),
+        floor_share=settings.floor_share,
+        email_carry_in_s=None,
+        deadline=time.monotonic() + 30,
+        seed=0,
+        target=28_000,
+    )
+    assert best.objective == 28_000
+    worked = {d for (_, d, s), v in master.n.items() if best.by_name.get(v.name)}
+    assert worked == {3, 4, 5}
