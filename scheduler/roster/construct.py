@@ -16,7 +16,9 @@ the start. This module builds one the way a planner would:
    rule; otherwise the cost keeps each agent on course for their share of the
    group's hours and near their start time of the day before.
 3. **Repair.** Agents still outside their weekly hours swap shifts on a day with
-   another agent of the group when that brings both within, or closer.
+   another agent of the group when that brings both within, or closer; failing
+   that (the plan itself has more or fewer hours than the group's contracts
+   allow), a shift is shortened or lengthened at its start by up to an hour.
 
 The week is a hint: CP-SAT checks it against every rule and improves it.
 """
@@ -39,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 #: Cost of a broken rule in the matchings: above any sum of soft costs.
 BROKEN = 1e6
+#: How far (minutes) a shift may start or end from a planned one in the assignment.
+NEAR_MINUTES = 60
 DAYS = 7
 
 Week = dict[tuple[str, int], int]
@@ -105,6 +109,7 @@ def construct_week(
     rules = _Rules(problem, g, days_of)
     week = _shifts_by_day(problem, g, planned, days_of, hints, rules)
     _repair_hours(g, week, rules)
+    _resize_shifts(problem, g, week, rules)
     return week
 
 
@@ -383,3 +388,43 @@ def _swap_keeps_rules(week: Week, rules: _Rules, a: str, b: str, d: int) -> bool
     ok = not rules.breaks(week, a, d, sb) and not rules.breaks(week, b, d, sa)
     week[a, d], week[b, d] = sa, sb
     return ok
+
+
+def _resize_shifts(
+    problem: RosterProblem, g: AgentGroup, week: Week, rules: _Rules
+) -> None:
+    """Shorten (lengthen) shifts of agents over (under) their weekly hours.
+
+    Each such agent's shifts are tried longest (shortest) first, each replaced by
+    the menu's shift with the same start ending at most :data:`NEAR_MINUTES`
+    earlier (later) that brings the week nearest the contract's range.
+    """
+    t = problem.templates
+    near = NEAR_MINUTES // problem.slot_minutes
+    for a in g.agent_ids:
+        days = [d for d in range(DAYS) if (a, d) in week and d not in rules.lock]
+        hours = sum(t[week[a, d]].paid_slots for d in range(DAYS) if (a, d) in week)
+        for d in sorted(days, key=lambda d: t[week[a, d]].paid_slots, reverse=True):
+            if g.min_paid_slots <= hours <= g.max_paid_slots:
+                break
+            now = t[week[a, d]]
+            wanted = (
+                g.max_paid_slots - hours
+                if hours > g.max_paid_slots
+                else (g.min_paid_slots - hours)
+            )
+            options = [
+                s
+                for s in g.menus[d]
+                if t[s].start_slot == now.start_slot
+                and 0 < abs(t[s].end_slot - now.end_slot) <= near
+                and (t[s].paid_slots - now.paid_slots) * wanted > 0
+                and not rules.breaks(week, a, d, s)
+            ]
+            if not options:
+                continue
+            best = min(
+                options, key=lambda s: abs(t[s].paid_slots - now.paid_slots - wanted)
+            )
+            hours += t[best].paid_slots - now.paid_slots
+            week[a, d] = best

@@ -74,6 +74,11 @@ logger = logging.getLogger(__name__)
 #: 6,200) a tenth of the staffing time rarely improved the first plan, and the
 #: day-by-day search makes better use of it.
 CP_SAT_SHIFT_VARIABLES = 3000
+#: Share of the time limit by which the staffing model's search ends.
+PLAN_SHARE = 0.6
+#: Share of the time then left that the assignment gets: it starts from a
+#: constructed week that usually realises the plan, and CP-SAT only polishes it.
+ASSIGN_SHARE = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +265,7 @@ def solve_roster(
     first_price, master, start_values, _ = _cheapest_start(
         problem, settings, _first_counts(problem, settings, lp, hints)
     )
-    plan_until = started + settings.time_limit_s * 0.5
+    plan_until = started + settings.time_limit_s * PLAN_SHARE
     known_bound = max(lp.objective, contract_pay_bound(problem))
     callback = _Progress(started, on_progress, stop, known_bound)
     status = cp_model.UNKNOWN
@@ -314,7 +319,7 @@ def solve_roster(
         problem,
         counts,
         weights,
-        time_limit_s=remaining * 0.5,
+        time_limit_s=remaining * ASSIGN_SHARE,
         workers=settings.workers,
         seed=settings.seed,
         hints=hints,

@@ -150,3 +150,21 @@ def test_a_previous_rosters_shift_that_would_break_rest_is_not_taken(
     week = construct_week(p, p.groups[0], planned, DEFAULT_WEIGHTS, hints=hints)
     assert week["A1", 0] == week["A1", 1] == template_at(p, "18:00", 4)
     assert min(rest_hours(p, week)) >= 11
+
+
+def test_a_plan_an_hour_over_the_contract_shortens_one_shift_at_its_end() -> None:
+    """Twenty hours a week, planned as four 4-hour mornings and one of 5 hours:
+    the 5-hour shift keeps its start and ends an hour earlier."""
+    centre = tiny_centre(
+        {"phone": phone(dict.fromkeys(EVERY_DAY, "08:00-22:00"))},
+        CONTRACTS,
+        lengths_hours=(4, 5),
+        latest_end="22:00",
+    )
+    p = problem(centre, 1)
+    planned = plan(p, {d: ["08:00"] for d in range(4)})
+    planned[4, template_at(p, "08:00", 5)] = 1
+    week = construct_week(p, p.groups[0], planned, DEFAULT_WEIGHTS)
+    assert {d: week["A1", d] for d in range(5)} == dict.fromkeys(
+        range(5), template_at(p, "08:00", 4)
+    )
