@@ -632,29 +632,32 @@ def _final(
 ) -> tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]:
     """Place every agent's breaks, price the roster exactly, give everyone a channel.
 
-    HiGHS places every agent's break of each rule within its window together with
-    the channel allocation (:func:`_mip_breaks`, the planned breaks ``hint`` being
-    one of its choices); when it does not prove its placement optimal in time, the
-    planned breaks are priced too and the cheaper placement is kept.
+    The planned breaks (``hint``, placed earliest deadline first from the staffing
+    model's break counts) are priced first. With the time then left, less what
+    that pricing took, HiGHS re-places every agent's break of each rule within its
+    window together with the channel allocation (:func:`_mip_breaks`); the
+    cheaper placement is kept.
     """
     began = time.monotonic()
-    placed = _mip_breaks(problem, settings, shifts, hint, began + 0.7 * time_limit_s)
-    best: tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]
-    best = (_Final(float("inf"), []), {}, {})
-    if placed is not None:
-        breaks, proven = placed
-        price, master, _, solver = price_counts(
-            problem, settings, counts_of(problem, shifts, breaks)
-        )
-        best = (price, breaks, _channels(problem, master, solver, shifts, breaks))
-        if proven:
-            return best
     price, master, _, solver = price_counts(
         problem, settings, counts_of(problem, shifts, hint)
     )
+    channels = _channels(problem, master, solver, shifts, hint)
+    best = (price, dict(hint), channels)
+    pricing_s = time.monotonic() - began
+    deadline = began + time_limit_s - pricing_s
+    if deadline - time.monotonic() < 2.0:
+        return best
+    placed = _mip_breaks(problem, settings, shifts, hint, deadline)
+    if placed is None:
+        return best
+    price, master, _, solver = price_counts(
+        problem, settings, counts_of(problem, shifts, placed)
+    )
     if price.objective < best[0].objective:
+        best = (price, placed, _channels(problem, master, solver, shifts, placed))
+    else:
         logger.info("break placement kept as planned")
-        best = (price, dict(hint), _channels(problem, master, solver, shifts, hint))
     return best
 
 
@@ -664,7 +667,7 @@ def _mip_breaks(
     shifts: Mapping[tuple[str, int], int],
     hint: Mapping[tuple[str, int, int], int],
     deadline: float,
-) -> tuple[dict[tuple[str, int, int], int], bool] | None:
+) -> dict[tuple[str, int, int], int] | None:
     """Each agent's break starts, chosen with the allocation by HiGHS's MIP solver.
 
     The staffing model with the roster's shift counts fixed, and each agent's
@@ -683,10 +686,9 @@ def _mip_breaks(
 
     Returns
     -------
-    tuple of (dict, bool) or None
-        ``(agent_id, day, rule) -> offset`` in slots from the shift's start, and
-        whether every day's placement was proven optimal (within 0.1 %) given the
-        others; ``None`` (logged) when HiGHS improved on no day in time.
+    dict or None
+        ``(agent_id, day, rule) -> offset`` in slots from the shift's start;
+        ``None`` (logged) when HiGHS improved on no day in time.
     """
     group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
     fixed = counts_of(problem, shifts, {})
@@ -712,25 +714,22 @@ def _mip_breaks(
         model.add(v == mb.LinearExpr.sum(members.get(key, [])))
     whole = solve_mip(model, max((deadline - time.monotonic()) / 2, 2.0))
     if whole is not None:
-        solver, optimal = whole
-        breaks = {
+        solver = whole[0]
+        return {
             which: next(o for o, z in options.items() if solver.value(z) > 0.5)
             for which, options in choice.items()
         }
-        return breaks, optimal
     current = {
         which: hint.get(which, next(iter(options))) for which, options in choice.items()
     }
     days = sorted({d for _, d, _ in choice})
     objective = float("inf")
-    improved = proven = False
+    improved = False
     while time.monotonic() < deadline:
         round_start = objective
-        proven = True
         for day in days:
             left = deadline - time.monotonic()
             if left < 0.5:
-                proven = False
                 break
             for (a, d, rule), options in choice.items():
                 for o, z in options.items():
@@ -740,10 +739,8 @@ def _mip_breaks(
                         z.lower_bound = z.upper_bound = float(o == current[a, d, rule])
             solved = solve_mip(model, max(left / 2, 0.5))
             if solved is None:
-                proven = False
                 continue
-            solver, optimal = solved
-            proven = proven and optimal
+            solver = solved[0]
             if solver.objective_value < objective - 0.5:
                 objective = solver.objective_value
                 improved = True
@@ -757,7 +754,7 @@ def _mip_breaks(
     if not improved:
         logger.info("break placement: HiGHS improved no day in time")
         return None
-    return current, proven
+    return current
 
 
 def _channels(
