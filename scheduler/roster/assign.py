@@ -23,6 +23,7 @@ a named penalty ``bent.<rule>`` for that agent, so a roster always comes back.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import time
@@ -36,6 +37,7 @@ from scheduler.roster.construct import (
     NEAR_MINUTES,
     construct_week,
     first_free_minute,
+    preferred_days,
     rest_slots,
 )
 from scheduler.roster.master import Penalty
@@ -513,42 +515,35 @@ def _weekly_rest(gm: _GroupModel) -> None:
 
 def _preferences(gm: _GroupModel) -> list[Penalty]:
     problem, g, model, works, weights = gm.problem, gm.g, gm.model, gm.works, gm.weights
-    availability = problem.inputs.availability
-    if availability is None:
-        return []
     out = []
-    mine = availability.loc[availability["agent_id"].isin(g.agent_ids)]
-    for agent, date, kind in zip(
-        mine["agent_id"].astype(str), mine["date"], mine["kind"], strict=True
-    ):
-        d = (date - problem.inputs.week_start).days
-        if not 0 <= d < 7 or kind not in ("prefer_off", "prefer_on"):
-            continue
-        w = works[agent, d]
-        if kind == "prefer_off":
-            out.append(
-                Penalty(
-                    "preference.prefer_off",
-                    agent,
-                    str(date),
-                    "days",
-                    weights.prefer_off_cents,
-                    w,
+    for agent, (off, on) in preferred_days(problem, g).items():
+        for d in sorted(off | on):
+            date = str(problem.inputs.week_start + dt.timedelta(days=d))
+            w = works[agent, d]
+            if d in off:
+                out.append(
+                    Penalty(
+                        "preference.prefer_off",
+                        agent,
+                        date,
+                        "days",
+                        weights.prefer_off_cents,
+                        w,
+                    )
                 )
-            )
-        else:
-            miss = model.new_bool_var(f"miss_on[{agent},{d}]")
-            model.add(miss == 1 - w)
-            out.append(
-                Penalty(
-                    "preference.prefer_on",
-                    agent,
-                    str(date),
-                    "days",
-                    weights.prefer_on_cents,
-                    miss,
+            if d in on:
+                miss = model.new_bool_var(f"miss_on[{agent},{d}]")
+                model.add(miss == 1 - w)
+                out.append(
+                    Penalty(
+                        "preference.prefer_on",
+                        agent,
+                        date,
+                        "days",
+                        weights.prefer_on_cents,
+                        miss,
+                    )
                 )
-            )
     return out
 
 

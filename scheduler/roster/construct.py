@@ -167,7 +167,7 @@ def _patterns_to_agents(
     """Each agent's working days: preferences and the previous roster honoured."""
     slots = [p for p, count in sorted(patterns.items()) for _ in range(count)]
     slots += [()] * (g.size - len(slots))
-    prefer = _preferences(problem, g)
+    prefer = preferred_days(problem, g)
     cost = np.zeros((g.size, len(slots)))
     for i, a in enumerate(g.agent_ids):
         off, on = prefer.get(a, (set(), set()))
@@ -182,9 +182,10 @@ def _patterns_to_agents(
     return {g.agent_ids[i]: slots[j] for i, j in zip(rows, cols, strict=True)}
 
 
-def _preferences(
+def preferred_days(
     problem: RosterProblem, g: AgentGroup
 ) -> dict[str, tuple[set[int], set[int]]]:
+    """``agent -> (prefer_off days, prefer_on days)`` of the group, days 0-6."""
     availability = problem.inputs.availability
     out: dict[str, tuple[set[int], set[int]]] = {}
     if availability is None:

@@ -4,13 +4,18 @@
    :mod:`scheduler.roster.coverage`) is relaxed to an LP (HiGHS), whose optimum is
    a lower bound on the whole problem's objective; rounded, it is a first plan (a
    previous roster or a greedy week are the others; the cheapest starts).
-2. CP-SAT runs briefly on the whole staffing model from there (small weeks come
-   back proven optimal); then :func:`scheduler.roster.search.window_search`
-   re-plans one day of some groups at a time with HiGHS until half the time limit.
-3. Each group's planned shifts go to named agents (:mod:`scheduler.roster.assign`).
+2. On small weeks CP-SAT runs briefly on the whole staffing model from there
+   (they come back proven optimal); then
+   :func:`scheduler.roster.search.window_search` re-plans one day of some groups,
+   or one group's whole week, at a time with HiGHS until :data:`PLAN_SHARE` of the
+   time limit.
+3. Each group's planned shifts go to named agents: a constructed week
+   (:mod:`scheduler.roster.construct`) that CP-SAT checks and improves
+   (:mod:`scheduler.roster.assign`).
 4. Breaks go to agents first deadline first
-   (:mod:`scheduler.roster.break_placement`); then HiGHS re-places every agent's
-   breaks together with the channel allocation, and the cheaper placement is kept.
+   (:mod:`scheduler.roster.break_placement`) and that roster is priced; with the
+   time left HiGHS re-places every agent's breaks together with the channel
+   allocation, and the cheaper placement is kept.
 5. The roster of named agents is priced exactly (:func:`price_counts`): the
    staffing model with every shift, break and day-pattern count fixed to the
    roster's, its channel allocation by HiGHS, its price by CP-SAT. That price plus

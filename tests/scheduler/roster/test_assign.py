@@ -15,6 +15,7 @@ from scheduler.roster.assign import Assignment, assign_agents
 from scheduler.roster.problem import RosterProblem, day_pattern_ok
 from scheduler.roster.weights import DEFAULT_WEIGHTS
 from tests.scheduler.roster.tiny import (
+    EVERY_DAY,
     SLOT_MINUTES,
     WEEK_START,
     contract,
@@ -26,15 +27,6 @@ from tests.scheduler.roster.tiny import (
     week_forecast,
 )
 
-EVERY_DAY = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
 ZONE = "Europe/Helsinki"
 #: Shifts of 4 h start on the half hour from 08:00; the phone is open 08-22 daily.
 CONTRACTS = {

@@ -15,6 +15,7 @@ from scheduler.roster.construct import Week, construct_week
 from scheduler.roster.problem import RosterProblem
 from scheduler.roster.weights import DEFAULT_WEIGHTS
 from tests.scheduler.roster.tiny import (
+    EVERY_DAY,
     SLOT_MINUTES,
     WEEK_START,
     contract,
@@ -26,8 +27,6 @@ from tests.scheduler.roster.tiny import (
     week_forecast,
 )
 
-EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-EVERY_DAY += ("sunday",)
 #: Five 4-hour shifts a week, 11 h rest; the sample's weekly rest is 35 h.
 CONTRACTS = {"twenty": contract(20, 20, 5, 5, min_rest_hours=11)}
 

@@ -13,6 +13,7 @@ from scheduler.roster.weights import DEFAULT_WEIGHTS
 from tests.scheduler.roster.tiny import (
     BREAKS_30,
     EIGHT,
+    EVERY_DAY,
     SLOT_HOURS,
     contract,
     phone,
@@ -26,15 +27,6 @@ from tests.scheduler.roster.tiny import (
     with_required,
 )
 
-EVERY_DAY = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
 #: Calls per half hour on Monday morning, rising to a peak and falling.
 PEAKED = [30, 60, 90, 120, 120, 90, 60, 30]
 

@@ -9,6 +9,7 @@ from scheduler.roster.search import Incumbent, window_search
 from scheduler.roster.solve import SolveSettings, counts_of, price_counts
 from scheduler.roster.weights import DEFAULT_WEIGHTS
 from tests.scheduler.roster.tiny import (
+    EVERY_DAY,
     contract,
     phone,
     problem_of,
@@ -19,9 +20,6 @@ from tests.scheduler.roster.tiny import (
     week_forecast,
     with_required,
 )
-
-EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-EVERY_DAY += ("sunday",)
 
 
 def test_a_groups_whole_week_moves_when_no_single_day_can() -> None:

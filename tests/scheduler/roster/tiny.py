@@ -26,6 +26,16 @@ from tests.scheduler.conftest import edited_centre
 
 WEEK_START = dt.date(2026, 1, 5)  # a Monday
 SLOT_MINUTES = 30
+#: Weekday names as the centre's opening hours spell them, Monday first.
+EVERY_DAY = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
 SLOT_HOURS = SLOT_MINUTES / 60
 SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
 #: Slot of 08:00 within a day.
