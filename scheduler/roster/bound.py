@@ -36,9 +36,7 @@ def lp_paid_hours_bound(
         Paid hours, or NaN when the LP solver did not prove optimality in time.
     """
     model = mb.Model()  # type: ignore[no-untyped-call]
-    master = build_master(
-        problem, Backend(model), agent_rules=False, break_windows=False
-    )
+    master = build_master(problem, Backend(model), agent_rules=False)
     for name, demand in problem.channels.items():
         have = staffed(master, problem, name)
         for t in np.flatnonzero(demand.open & (demand.required_fractional > 0)):

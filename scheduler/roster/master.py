@@ -207,7 +207,6 @@ def build_master(
     agent_rules: bool = True,
     fixed: Fixed | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
-    break_windows: bool = True,
 ) -> MasterModel:
     """Shift, break, presence and allocation variables with the group rules.
 
@@ -224,10 +223,6 @@ def build_master(
         Shift and break counts to fix (evaluating a given roster).
     weights : Weights
         Prices of the contract rules when they must bend.
-    break_windows : bool
-        Post :func:`_windows_hold` (breaks the shifts can take in their windows).
-        They tighten the LP relaxation by under 1 % but slow its interior point
-        method 2.5 times (S centre), so the LP bound leaves them out.
     """
     m = MasterModel(backend=backend)
     horizon = problem.n_slots
@@ -256,7 +251,7 @@ def build_master(
                 m.paid_slots_terms.append((v, problem.templates[s].paid_slots))
             if agent_rules and day_vars:
                 backend.add(backend.sum(day_vars) <= g.available[d])
-            _breaks(problem, m, gi, g, d, starts, ends, fixed, most, break_windows)
+            _breaks(problem, m, gi, g, d, starts, ends, fixed, most)
         if agent_rules:
             _group_rules(problem, m, gi, g, weights, fixed)
         _presence(problem, m, gi, g, starts, ends, horizon, most)
@@ -279,7 +274,6 @@ def _breaks(
     ends: dict[int, list[Any]],
     fixed: Fixed | None,
     most: int,
-    windows: bool,
 ) -> None:
     """Break counts of one group and day, between their windows' bounds."""
     backend = m.backend
@@ -317,58 +311,6 @@ def _breaks(
             ends[base + k].append(v)
         needing = [m.n[gi, d, s] for s, _ in pairs]
         backend.add(backend.sum(bvars.values()) == backend.sum(needing))
-        if windows and locked is None:
-            _windows_hold(problem, m, gi, d, pairs, bvars)
-
-
-def _windows_hold(
-    problem: RosterProblem,
-    m: MasterModel,
-    gi: int,
-    d: int,
-    pairs: list[tuple[int, BreakWindow]],
-    bvars: Mapping[int, Any],
-) -> None:
-    """Breaks that the shifts can take within their windows, by deadline and release.
-
-    As many breaks start by each slot as there are shifts whose window closes by
-    then, and as many from each slot as there are shifts whose window opens from
-    then. Without these the plan put breaks where few of its shifts could take
-    them, and the agents' own breaks (placed earliest deadline first) then cost
-    4 % more than the plan on the M benchmark centre.
-    """
-    backend = m.backend
-    t = problem.templates
-    window = {
-        s: (t[s].start_slot + w.starts[0], t[s].start_slot + w.starts[-1])
-        for s, w in pairs
-    }
-    # Running sums, one slack a step, keep every row short (a dense row per
-    # deadline kept HiGHS's interior point method from finishing M's LP).
-    for side, sign in (("due", 1), ("ready", -1)):
-        steps = sorted({sign * (hi if sign == 1 else lo) for lo, hi in window.values()})
-        previous: Any = 0
-        done_b: set[int] = set()
-        done_n: set[int] = set()
-        for step in steps[:-1]:
-            new_b = [k for k in bvars if sign * k <= step and k not in done_b]
-            new_n = [
-                s
-                for s, (lo, hi) in window.items()
-                if sign * (hi if sign == 1 else lo) <= step and s not in done_n
-            ]
-            done_b.update(new_b)
-            done_n.update(new_n)
-            slack = backend.var(
-                0, BIG, f"break_{side}[{gi},{d},{pairs[0][1].rule},{step}]"
-            )
-            backend.add(
-                slack
-                == previous
-                + backend.sum(bvars[k] for k in new_b)
-                - backend.sum(m.n[gi, d, s] for s in new_n)
-            )
-            previous = slack
 
 
 def _group_rules(

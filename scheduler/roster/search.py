@@ -97,7 +97,6 @@ def linear_model(
     integer_counts: bool = False,
     agent_rules: bool = True,
     fixed: Fixed | None = None,
-    break_windows: bool = True,
 ) -> tuple[mb.Model, MasterModel]:
     """The staffing model with coverage and objective, for HiGHS.
 
@@ -119,8 +118,6 @@ def linear_model(
         Post the group forms of the contract rules.
     fixed : Fixed or None
         Counts to hold fixed.
-    break_windows : bool
-        Post the break-window conditions (left out of the LP bound: slow there).
     """
     model = mb.Model()  # type: ignore[no-untyped-call]
     master = build_master(
@@ -129,7 +126,6 @@ def linear_model(
         agent_rules=agent_rules,
         fixed=fixed,
         weights=weights,
-        break_windows=break_windows,
     )
     add_coverage(
         problem,
@@ -175,7 +171,6 @@ def solve_lp(
         weights,
         floor_share=floor_share,
         email_carry_in_s=email_carry_in_s,
-        break_windows=False,
     )
     solver = solve_linear(model, time_limit_s)
     if solver is None:
