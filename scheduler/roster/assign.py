@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -201,7 +202,12 @@ def _solve_group(
 ) -> tuple[dict[tuple[str, int], int], list[tuple[Penalty, float]], str] | None:
     model = cp_model.CpModel()
     options = {
-        d: sorted(set(g.menus[d]) if whole_menu else _near(problem, g, d, planned))
+        d: sorted(
+            set(g.menus[d])
+            if whole_menu
+            else _near(problem, g, d, planned)
+            | {s for (_, dd), s in start.items() if dd == d and s in g.menus[d]}
+        )
         for d in range(7)
     }
     x: dict[tuple[str, int, int], Any] = {}
@@ -253,22 +259,42 @@ def _solve_group(
         model.add_hint(v, start.get((a, d)) == s)
     began = time.monotonic()
     # The constructed week as it is, priced exactly (its rules checked) in a
-    # moment; then CP-SAT from it. CP-SAT alone did not always come back to the
-    # hint in time, and returned weeks that lost planned shifts the hint kept.
+    # moment; if a few of its agents break a rule, those and some others re-planned
+    # with everyone else held; then CP-SAT from the best of these. CP-SAT alone did
+    # not always come back to the hint in time, and returned weeks that lost
+    # planned shifts the hint kept.
     found: list[tuple[float, dict[tuple[str, int], int], list[Any], str]] = []
-    for fix_to_start in (True, False):
+    for step in ("constructed week", "repair", "search"):
         left = time_limit_s - (time.monotonic() - began)
-        if not fix_to_start and (left < 0.2 or (found and found[0][0] == 0)):
+        if step != "constructed week" and (
+            left < 0.2 or (found and min(f[0] for f in found) == 0)
+        ):
             break
-        solver = _solver(max(left, 0.2), workers, seed)
-        solver.parameters.fix_variables_to_their_hinted_value = fix_to_start
-        status = solver.solve(model)
+        if step == "repair" and found:
+            continue
+        solver = _solver(
+            max(left if step != "repair" else left / 2, 0.2), workers, seed
+        )
+        solver.parameters.fix_variables_to_their_hinted_value = (
+            step == "constructed week"
+        )
+        target = model
+        if step == "repair":
+            target = model.clone()
+            free = _repair_set(problem, g, start, seed)
+            for (a, d, s), v in x.items():
+                if a not in free:
+                    target.add(
+                        target.get_bool_var_from_proto_index(v.index)
+                        == int(start.get((a, d)) == s)
+                    )
+        status = solver.solve(target)
         logger.debug(
             "group %s (whole menu %s, relaxed %s, %s): %s in %.1f s of %.1f s",
             g.key,
             whole_menu,
             relaxed,
-            "constructed week" if fix_to_start else "search",
+            step,
             solver.status_name(status),
             solver.wall_time,
             time_limit_s,
@@ -277,17 +303,48 @@ def _solve_group(
             got = {(a, d): s for (a, d, s), v in x.items() if solver.boolean_value(v)}
             terms = [(p, float(solver.value(p.var))) for p in penalties]
             # A week without a penalty is optimal (every penalty is >= 0); else
-            # only CP-SAT's own search may prove it.
+            # only CP-SAT's own search on the whole model may prove it.
             name = solver.status_name(status)
-            if fix_to_start and solver.objective_value > 0:
+            if step != "search" and solver.objective_value > 0:
                 name = "FEASIBLE"
             found.append((solver.objective_value, got, terms, name))
+            if step == "repair":
+                model.clear_hints()  # type: ignore[no-untyped-call]
+                for (a, d, s), v in x.items():
+                    model.add_hint(v, got.get((a, d)) == s)
     if not found:
         logger.info("group %s: no week in %.1f s", g.key, time_limit_s)
         return None
     # The cheaper week; at a tie, the search's (its status may say optimal).
     _, got, terms, name = min(reversed(found), key=lambda one: one[0])
     return got, [t for t in terms if t[1] > 0], name
+
+
+#: Agents re-planned with the ones whose constructed week breaks a rule.
+REPAIR_AGENTS = 12
+
+
+def _repair_set(
+    problem: RosterProblem,
+    g: AgentGroup,
+    start: Mapping[tuple[str, int], int],
+    seed: int,
+) -> set[str]:
+    """The agents whose constructed week is outside their hours or days, and
+    others of the group (drawn by ``seed``) up to :data:`REPAIR_AGENTS`."""
+    t = problem.templates
+    wrong = set()
+    for a in g.agent_ids:
+        days = [d for d in range(7) if (a, d) in start]
+        paid = sum(t[start[a, d]].paid_slots for d in days)
+        if not (
+            g.min_paid_slots <= paid <= g.max_paid_slots
+            and g.min_days <= len(days) <= g.contract.max_days
+        ):
+            wrong.add(a)
+    others = [a for a in g.agent_ids if a not in wrong]
+    extra = max(REPAIR_AGENTS - len(wrong), 0)
+    return wrong | set(random.Random(seed).sample(others, min(extra, len(others))))
 
 
 def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:

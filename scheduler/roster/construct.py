@@ -18,7 +18,7 @@ the start. This module builds one the way a planner would:
 3. **Repair.** Agents still outside their weekly hours swap shifts on a day with
    another agent of the group when that brings both within, or closer; failing
    that (the plan itself has more or fewer hours than the group's contracts
-   allow), a shift is shortened or lengthened at its start by up to an hour.
+   allow), a shift is shortened or lengthened at its end by up to two hours.
 
 The week is a hint: CP-SAT checks it against every rule and improves it.
 """
@@ -43,6 +43,10 @@ logger = logging.getLogger(__name__)
 BROKEN = 1e6
 #: How far (minutes) a shift may start or end from a planned one in the assignment.
 NEAR_MINUTES = 60
+#: How far (minutes) the constructed week may move a shift's end to bring an agent
+#: within their weekly hours: on the L centre the next longer part-time shift with
+#: the same start ended 90 minutes later (an hour more paid, and a lunch).
+RESIZE_MINUTES = 120
 DAYS = 7
 
 Week = dict[tuple[str, int], int]
@@ -397,11 +401,11 @@ def _resize_shifts(
     """Shorten (lengthen) shifts of agents over (under) their weekly hours.
 
     Each such agent's shifts are tried longest (shortest) first, each replaced by
-    the menu's shift with the same start ending at most :data:`NEAR_MINUTES`
+    the menu's shift with the same start ending at most :data:`RESIZE_MINUTES`
     earlier (later) that brings the week nearest the contract's range.
     """
     t = problem.templates
-    near = NEAR_MINUTES // problem.slot_minutes
+    near = RESIZE_MINUTES // problem.slot_minutes
     for a in g.agent_ids:
         days = [d for d in range(DAYS) if (a, d) in week and d not in rules.lock]
         hours = sum(t[week[a, d]].paid_slots for d in range(DAYS) if (a, d) in week)
