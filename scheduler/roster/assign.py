@@ -320,7 +320,7 @@ def _solve_group(
     return got, [t for t in terms if t[1] > 0], name
 
 
-#: Agents re-planned with the ones whose constructed week breaks a rule.
+#: Least agents re-planned together when some of a constructed week break a rule.
 REPAIR_AGENTS = 12
 
 
@@ -331,7 +331,8 @@ def _repair_set(
     seed: int,
 ) -> set[str]:
     """The agents whose constructed week is outside their hours or days, and
-    others of the group (drawn by ``seed``) up to :data:`REPAIR_AGENTS`."""
+    others of the group (drawn by ``seed``): twice as many, and at least
+    :data:`REPAIR_AGENTS` in all."""
     t = problem.templates
     wrong = set()
     for a in g.agent_ids:
@@ -343,7 +344,7 @@ def _repair_set(
         ):
             wrong.add(a)
     others = [a for a in g.agent_ids if a not in wrong]
-    extra = max(REPAIR_AGENTS - len(wrong), 0)
+    extra = max(REPAIR_AGENTS - len(wrong), 2 * len(wrong))
     return wrong | set(random.Random(seed).sample(others, min(extra, len(others))))
 
 
