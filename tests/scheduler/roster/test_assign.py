@@ -11,7 +11,12 @@ import pytest
 
 from scheduler.config import Centre
 from scheduler.requirements import compute_requirements
-from scheduler.roster.assign import Assignment, assign_agents
+from scheduler.roster.assign import (
+    REPAIR_AGENTS,
+    Assignment,
+    _repair_set,
+    assign_agents,
+)
 from scheduler.roster.problem import RosterProblem, day_pattern_ok
 from scheduler.roster.weights import DEFAULT_WEIGHTS
 from tests.scheduler.roster.tiny import (
@@ -347,3 +352,23 @@ def test_a_planned_shift_moves_at_most_an_hour(
     for key, s in result.shifts.items():
         start = problem.templates[s].start_slot * SLOT_MINUTES
         assert abs(start - planned[key]) <= 60
+
+
+def test_the_repair_frees_the_agents_outside_their_hours_and_others_with_them(
+    centre: Centre, requirements: pd.DataFrame
+) -> None:
+    """Of 20 agents on 20 h a week, A1 and A2 have a 4-hour shift too few: both are
+    re-planned, with ten others (12 in all); with eight short, all 20 (8 + 16)."""
+    problem = problem_of(centre, staff(20, "five"), requirements)
+    morning = template_at(problem, "08:00", 4)
+    week = {(a, d): morning for a in problem.agent_ids for d in range(5)}
+    for a in ("A1", "A2"):
+        del week[a, 4]
+    free = _repair_set(problem, problem.groups[0], week, seed=0)
+    assert {"A1", "A2"} <= free
+    assert len(free) == REPAIR_AGENTS == 12
+    for n in range(3, 9):
+        del week[f"A{n}", 4]
+    assert _repair_set(problem, problem.groups[0], week, seed=0) == set(
+        problem.agent_ids
+    )
