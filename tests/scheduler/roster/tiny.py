@@ -16,7 +16,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from scheduler import schema as col
-from scheduler.config import Centre
+from scheduler.config import WEEKDAYS, Centre
 from scheduler.roster.coverage import add_coverage
 from scheduler.roster.inputs import RosterInputs
 from scheduler.roster.master import Backend, Fixed, MasterModel, Mode, build_master
@@ -27,15 +27,7 @@ from tests.scheduler.conftest import edited_centre
 WEEK_START = dt.date(2026, 1, 5)  # a Monday
 SLOT_MINUTES = 30
 #: Weekday names as the centre's opening hours spell them, Monday first.
-EVERY_DAY = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
+EVERY_DAY = WEEKDAYS
 SLOT_HOURS = SLOT_MINUTES / 60
 SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
 #: Slot of 08:00 within a day.
