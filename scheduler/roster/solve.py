@@ -658,7 +658,7 @@ def _final(
     if deadline - time.monotonic() < 2.0:
         return best
     placed = _mip_breaks(problem, settings, shifts, hint, deadline)
-    if placed is None:
+    if placed is None or placed == hint:
         return best
     price, master, _, solver = price_counts(
         problem, settings, counts_of(problem, shifts, placed)
