@@ -95,6 +95,10 @@ class Assignment:
 
 #: Least seconds of the last, relaxed assignment pass of a group.
 RESCUE_S = 20.0
+#: Least seconds of a group's first pass: pricing the constructed week takes a
+#: moment, and a whole second for each of S's 13 groups overran its 10 s limit by
+#: half; a group that needs longer gets it in the wider passes.
+GROUP_MIN_S = 0.25
 
 
 def assign_agents(
@@ -144,7 +148,7 @@ def assign_agents(
             mine = {p: c for (gg, p), c in patterns.items() if gg == gi and c > 0}
         start = construct_week(problem, g, planned, weights, mine, hints)
         share = (deadline - time.monotonic()) * g.size / max(left, 1)
-        budget = max(share, time_limit_s * g.size / max(total, 1), 1.0)
+        budget = max(share, time_limit_s * g.size / max(total, 1), GROUP_MIN_S)
         left -= g.size
         result = None
         # The plan's own shifts first; then the whole menu; then, when no week
