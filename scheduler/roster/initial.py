@@ -13,7 +13,8 @@ first solution of a model with this many equalities. Three starts are built here
   through their windows afterwards. (Leaving each agent's break slots out of what
   it covers made the plan worse on the S and M benchmark centres, so the greedy
   counts whole shifts.)
-* :func:`rounded_counts`, the LP relaxation's shift counts rounded day by day.
+* :func:`rounded_counts` and :func:`rounded_breaks`, the LP relaxation's shift and
+  break counts rounded day by day, with each group's hours kept in its contracts.
 * :func:`allocation_hint`, the agents present in each slot put on channels by the
   same measure of worth.
 """
@@ -315,43 +316,128 @@ def rounded_counts(
 ) -> dict[tuple[int, int, int], int]:
     """Whole shift counts from the LP relaxation's, day by day and group by group.
 
-    Each group's working agents on a day is the LP's total rounded to the nearest
-    whole number (at most the group's available agents); they go to the day's
-    shifts by largest remainder of the LP's counts.
+    Each group-day's shifts are taken in order of start (then end) and rounded
+    systematically: the running count of whole shifts is the LP's running count
+    rounded to the nearest (at most the group's available agents), so the day's
+    total is the LP's rounded and the whole shifts start when the LP's do, within
+    half a shift. (Rounding each template's count on its own lost coverage where
+    the LP spreads a shift over neighbouring starts.) Then each group's paid
+    hours are brought inside its contracts' range (:func:`_fit_hours`).
     """
     by_day: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
     for (g, d, s), x in lp_n.items():
-        by_day[g, d].append((s, x))
+        if x > 1e-9:
+            by_day[g, d].append((s, x))
     counts: dict[tuple[int, int, int], int] = {}
     for (g, d), options in by_day.items():
-        total = min(round(sum(x for _, x in options)), problem.groups[g].available[d])
-        floors = {s: int(np.floor(x + 1e-9)) for s, x in options}
-        left = total - sum(floors.values())
-        if left < 0:
-            for s, _ in sorted(options, key=lambda o: o[1] - np.floor(o[1] + 1e-9)):
-                take = min(floors[s], -left)
-                floors[s] -= take
-                left += take
-        by_rest = sorted(options, key=lambda o: np.floor(o[1] + 1e-9) - o[1])
-        for s, _ in by_rest[: max(left, 0)]:
-            floors[s] += 1
-        counts.update({(g, d, s): c for s, c in floors.items() if c})
-    return counts
+        options.sort(
+            key=lambda o: (
+                problem.templates[o[0]].start_slot,
+                problem.templates[o[0]].end_slot,
+            )
+        )
+        available = problem.groups[g].available[d]
+        running, taken = 0.0, 0
+        for s, x in options:
+            whole = min(int(np.floor(running + x + 0.5)) - taken, available - taken)
+            running += x
+            if whole > 0:
+                counts[g, d, s] = whole
+                taken += whole
+    return _fit_hours(problem, counts, lp_n)
 
 
-def staggered_breaks(
-    problem: RosterProblem, counts: Mapping[tuple[int, int, int], int]
+def _fit_hours(
+    problem: RosterProblem,
+    counts: Mapping[tuple[int, int, int], int],
+    lp_n: Mapping[tuple[int, int, int], float],
+) -> dict[tuple[int, int, int], int]:
+    """Counts with each group's paid slots inside its contracts' range.
+
+    Rounding may leave a group's week over its agents' most hours (or under their
+    least), a bent rule priced far above a slot of coverage. While it is, one
+    shift of the group is swapped for the template of the same day and start
+    whose paid length brings the group nearest the range (the smallest change,
+    then the one the LP used most); days and starts stay, and so do locked days.
+    """
+    out = dict(counts)
+    keys: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
+    for key in out:
+        keys[key[0]].add(key)
+    for gi, g in enumerate(problem.groups):
+        least, most = g.size * g.min_paid_slots, g.size * g.max_paid_slots
+        paid = sum(
+            problem.templates[s].paid_slots * out[_, d, s] for _, d, s in keys[gi]
+        )
+        while not least <= paid <= most:
+            best: tuple[tuple[int, int, float], tuple[int, int, int], int] | None = None
+            for _, d, s in keys[gi]:
+                if d in g.locked:
+                    continue
+                now = problem.templates[s]
+                for s2 in g.menus[d]:
+                    then = problem.templates[s2]
+                    change = then.paid_slots - now.paid_slots
+                    if then.start_slot != now.start_slot or change == 0:
+                        continue
+                    if (change < 0) != (paid > most):
+                        continue
+                    outside = max(paid + change - most, least - paid - change, 0)
+                    score = (outside, abs(change), -lp_n.get((gi, d, s2), 0.0))
+                    if best is None or score < best[0]:
+                        best = (score, (gi, d, s), s2)
+            if best is None:
+                break
+            _, (_, d, s), s2 = best
+            out[gi, d, s] -= 1
+            if not out[gi, d, s]:
+                del out[gi, d, s]
+                keys[gi].discard((gi, d, s))
+            out[gi, d, s2] = out.get((gi, d, s2), 0) + 1
+            keys[gi].add((gi, d, s2))
+            paid += problem.templates[s2].paid_slots - problem.templates[s].paid_slots
+    return out
+
+
+def rounded_breaks(
+    problem: RosterProblem,
+    counts: Mapping[tuple[int, int, int], int],
+    lp_b: Mapping[tuple[int, int, int, int], float],
 ) -> dict[tuple[int, int, int, int], int]:
-    """Break counts ``(group, day, rule, slot) -> agents`` spread over the windows."""
+    """Break counts ``(group, day, rule, slot) -> agents`` where the LP has them.
+
+    The LP relaxation places each group-day's breaks where coverage can best
+    spare them. Its break counts are scaled to the whole shifts' number, and each
+    whole shift's break, in order of its window's end, goes to the slot of its
+    window with the most of that scaled count still unplaced (the earliest on a
+    tie), so every break lies in a window of its own shift. A locked day keeps
+    its locked breaks.
+    """
+    windows: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+    for (g, d, s), c in counts.items():
+        start = problem.templates[s].start_slot
+        for w in problem.templates[s].breaks:
+            span = (start + w.earliest_slot, start + w.latest_slot)
+            windows[g, d, w.rule].extend([span] * c)
+    mass: dict[tuple[int, int, int], dict[int, float]] = defaultdict(dict)
+    for (g, d, r, k), x in lp_b.items():
+        if x > 1e-9:
+            mass[g, d, r][k] = x
     out: dict[tuple[int, int, int, int], int] = defaultdict(int)
-    i = 0
-    for (g, d, s), c in sorted(counts.items()):
-        t = problem.templates[s]
-        for _ in range(c):
-            for w in t.breaks:
-                width = w.latest_slot - w.earliest_slot + 1
-                out[g, d, w.rule, t.start_slot + w.earliest_slot + (i * 3) % width] += 1
-            i += 1
+    for (g, d, r), spans in windows.items():
+        locked = problem.groups[g].locked.get(d)
+        if locked is not None:
+            for rule, offset in locked.breaks:
+                if rule == r:
+                    out[g, d, r, locked.template.start_slot + offset] += 1
+            continue
+        wanted = mass.get((g, d, r), {})
+        scale = len(spans) / max(sum(wanted.values()), 1e-9)
+        left = {k: x * scale for k, x in wanted.items()}
+        for first, last in sorted(spans, key=lambda span: (span[1], span[0])):
+            k = max(range(first, last + 1), key=lambda k: (left.get(k, 0.0), -k))
+            left[k] = left.get(k, 0.0) - 1.0
+            out[g, d, r, k] += 1
     return dict(out)
 
 

@@ -27,7 +27,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.linear_solver.python import model_builder as mb
@@ -81,10 +81,14 @@ class LpSolution:
         bound on every roster's objective.
     n : dict
         ``(group, day, template) -> agents`` (fractional).
+    b : dict
+        ``(group, day, break rule, slot) -> agents`` starting that break
+        (fractional).
     """
 
     objective: float
     n: dict[tuple[int, int, int], float]
+    b: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
 
 
 def linear_model(
@@ -176,7 +180,8 @@ def solve_lp(
     if solver is None:
         return LpSolution(float("-inf"), {})
     n = {key: float(solver.value(v)) for key, v in master.n.items()}
-    return LpSolution(float(solver.objective_value), n)
+    b = {key: float(solver.value(v)) for key, v in master.b.items()}
+    return LpSolution(float(solver.objective_value), n, b)
 
 
 def solve_linear(model: mb.Model, time_limit_s: float) -> mb.Solver | None:

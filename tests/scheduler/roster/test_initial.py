@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 
 import pandas as pd
 import pytest
@@ -14,8 +15,8 @@ from scheduler.requirements import compute_requirements
 from scheduler.roster.initial import (
     allocation_hint,
     initial_week,
+    rounded_breaks,
     rounded_counts,
-    staggered_breaks,
 )
 from scheduler.roster.inputs import RosterInputs
 from scheduler.roster.problem import RosterProblem, build_problem, day_pattern_ok
@@ -82,20 +83,90 @@ def test_rounded_counts_keep_each_days_total_and_headcount(
     problem: RosterProblem,
 ) -> None:
     """Rounding keeps each group-day total at the rounded LP total, within headcount."""
-    lp = {(0, 0, s): 0.4 for s in problem.groups[0].menus[0][:10]}
+    menu = problem.groups[0].menus[0]
+    lp = {(0, 0, s): 0.4 for s in menu[:10]}
     lp[0, 1, problem.groups[0].menus[1][0]] = 2.6
     counts = rounded_counts(problem, lp)
     day0 = sum(c for (g, d, _), c in counts.items() if (g, d) == (0, 0))
     assert day0 == 4  # 10 x 0.4
     assert counts[0, 1, problem.groups[0].menus[1][0]] == 3
-    breaks = staggered_breaks(problem, counts)
-    for rule in {
-        w.rule for s in problem.groups[0].menus[0] for w in problem.templates[s].breaks
-    }:
-        placed = sum(
-            c for (g, d, r, _), c in breaks.items() if (g, d, r) == (0, 0, rule)
+
+
+def test_rounded_shifts_start_where_the_lps_running_count_passes_each_half(
+    problem: RosterProblem,
+) -> None:
+    """Five starts of 0.4 each: whole shifts where the running count passes 0.5, 1.5."""
+    g = problem.groups[0]
+    first = problem.templates[g.menus[0][0]]
+    same_length = [
+        s
+        for s in g.menus[0]
+        if problem.templates[s].paid_slots == first.paid_slots
+        and problem.templates[s].start_slot >= first.start_slot
+    ]
+    by_start = sorted(same_length, key=lambda s: problem.templates[s].start_slot)[:5]
+    counts = rounded_counts(problem, {(0, 0, s): 0.4 for s in by_start})
+    # running counts 0.4, 0.8, 1.2, 1.6, 2.0: whole shifts where 0.5 and 1.5 are passed
+    assert {s for (_, _, s) in counts} == {by_start[1], by_start[3]}
+
+
+def test_rounding_brings_a_group_over_its_hours_back_by_a_shorter_shift(
+    problem: RosterProblem,
+) -> None:
+    """A group rounded to a week over its most hours gets shorter shifts."""
+
+    def longest_week(gi: int) -> dict[tuple[int, int, int], float]:
+        g = problem.groups[gi]
+        return {
+            (
+                gi,
+                d,
+                max(g.menus[d], key=lambda s: problem.templates[s].paid_slots),
+            ): float(g.available[d])
+            for d in range(7)
+            if g.menus[d]
+        }
+
+    def paid_of(counts: Mapping[tuple[int, int, int], float]) -> float:
+        return sum(
+            problem.templates[s].paid_slots * x for (_, _, s), x in counts.items()
         )
-        assert placed == day0
+
+    gi = next(
+        i
+        for i, g in enumerate(problem.groups)
+        if paid_of(longest_week(i)) > g.size * g.max_paid_slots
+    )
+    g = problem.groups[gi]
+    lp = longest_week(gi)
+    counts = rounded_counts(problem, lp)
+    paid = paid_of(counts)
+    assert g.size * g.min_paid_slots <= paid <= g.size * g.max_paid_slots
+    # each day keeps its agents, all starting when the LP's did
+    for (_, d, s), x in lp.items():
+        start = problem.templates[s].start_slot
+        day = {s2: c for (_, dd, s2), c in counts.items() if dd == d}
+        assert sum(day.values()) == x
+        assert {problem.templates[s2].start_slot for s2 in day} == {start}
+
+
+def test_rounded_breaks_lie_in_their_shifts_windows_where_the_lp_has_them(
+    problem: RosterProblem,
+) -> None:
+    """Two shifts' breaks go to the LP's two break slots, each inside its window."""
+    g = problem.groups[0]
+    s = g.menus[0][0]
+    t = problem.templates[s]
+    w = t.breaks[0]
+    late = t.start_slot + w.latest_slot
+    early = t.start_slot + w.earliest_slot
+    lp_b = {(0, 0, w.rule, late): 1.2, (0, 0, w.rule, early): 0.8}
+    breaks = rounded_breaks(problem, {(0, 0, s): 2}, lp_b)
+    assert breaks[0, 0, w.rule, late] == 1
+    assert breaks[0, 0, w.rule, early] == 1
+    for other in t.breaks[1:]:
+        placed = sum(c for (_, _, r, _), c in breaks.items() if r == other.rule)
+        assert placed == 2  # a rule the LP left out still gets every break
 
 
 def test_allocation_hint_puts_every_present_agent_on_an_open_channel(
