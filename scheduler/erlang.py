@@ -481,7 +481,10 @@ def _chat_curve(
             log_pi = np.cumsum(log_lam[rows] - np.log(mu), axis=1)
         log_pi = np.concatenate([np.zeros((rows.size, 1)), log_pi], axis=1)
         full_rate = n * per_agent[:, c]
-        stable = lam[rows] < full_rate
+        # The load in agents at full concurrency below n, as Erlang C's n > λ·aht
+        # (λ < n·r(c) can round the other way when they are equal).
+        full_s = aht_s[rows] * (1 + model.slowdown * (c - 1)) / c
+        stable = lam[rows] * full_s < n
         rho = np.where(stable, lam[rows] / full_rate, 0.0)
         top = np.max(log_pi, axis=1, keepdims=True)
         weights = np.exp(log_pi - np.where(np.isfinite(top), top, 0.0))
