@@ -115,6 +115,24 @@ class ConcurrentQueue:
         k = np.asarray(held, dtype=np.float64)
         return k / (np.asarray(aht_s, dtype=np.float64) * (1 + self.slowdown * (k - 1)))
 
+    def clearing_s(self, held: npt.ArrayLike, aht_s: npt.ArrayLike) -> FloatArray:
+        """Expected seconds an agent holding ``held`` chats takes to finish them all
+        when it takes no more.
+
+        With ``j`` chats held the next one ends after ``1/r(j)`` seconds on average
+        (exponential work), so ``k`` chats take ``Σ_{j=1..k} aht_s·(1 +
+        slowdown·(j − 1))/j``; a fractional ``held`` (a mean) is interpolated
+        linearly between the whole numbers around it, and is clipped to
+        ``[0, concurrency]``.
+        """
+        k = np.clip(np.asarray(held, dtype=np.float64), 0.0, self.concurrency)
+        j = np.arange(1, self.concurrency + 1, dtype=np.float64)
+        steps = np.concatenate([[0.0], np.cumsum((1 + self.slowdown * (j - 1)) / j)])
+        whole = np.minimum(np.floor(k), self.concurrency - 1).astype(np.int64)
+        share = steps[whole] + (k - whole) * (steps[whole + 1] - steps[whole])
+        out: FloatArray = np.asarray(aht_s, dtype=np.float64) * share
+        return out
+
 
 QueueModel = LiveQueue | ConcurrentQueue
 
@@ -463,7 +481,10 @@ def _chat_curve(
             log_pi = np.cumsum(log_lam[rows] - np.log(mu), axis=1)
         log_pi = np.concatenate([np.zeros((rows.size, 1)), log_pi], axis=1)
         full_rate = n * per_agent[:, c]
-        stable = lam[rows] < full_rate
+        # The load in agents at full concurrency below n, as Erlang C's n > λ·aht
+        # (λ < n·r(c) can round the other way when they are equal).
+        full_s = aht_s[rows] * (1 + model.slowdown * (c - 1)) / c
+        stable = lam[rows] * full_s < n
         rho = np.where(stable, lam[rows] / full_rate, 0.0)
         top = np.max(log_pi, axis=1, keepdims=True)
         weights = np.exp(log_pi - np.where(np.isfinite(top), top, 0.0))
@@ -735,3 +756,99 @@ def _interpolated_requirement(
         crossing = np.where(first > 0, k - 1 + share, 0.0)
         best = np.maximum(best, crossing)
     return best
+
+
+def carried_over_contacts(
+    contacts: npt.ArrayLike,
+    service_s: npt.ArrayLike,
+    leaving: npt.ArrayLike,
+    held: npt.ArrayLike,
+    interval_s: float,
+    relax_s: npt.ArrayLike | None = None,
+) -> FloatArray:
+    """Contacts per interval that load a queue's agent pool, with carry-over.
+
+    The stationary figures of an interval assume its queue has been in steady
+    state with the interval's load for long. Two things keep a real pool away
+    from that load when contacts last about as long as an interval:
+
+    * the load lags the arrivals: the expected number of contacts in service
+      ``m(t)`` follows ``dm/dt = (λ(t)·τ − m)/r`` (with ``r = τ`` the
+      infinite-server *modified offered load* of Jennings, Mandelbaum, Massey
+      and Whitt, 1996, and Green, Kolesar and Whitt, 2007), so after an opening
+      or a rise it builds up over about ``r``, and after a fall it stays above
+      the new load as long;
+    * agents whose work on the queue ends (a break, lunch, the end of a shift,
+      a move to another channel) finish the contacts in hand first: those
+      contacts leave the pool with them. At the start of interval ``i``
+      (``i >= 1``), ``leaving[i]`` agents go, each with ``held[i]`` contacts,
+      and ``m`` drops by their product (not below 0), then returns to the load.
+
+    ``m`` starts the first interval at its load ``a_0 = λ_0·τ_0`` (the week
+    begins in steady state) and is integrated exactly over each interval with
+    its constant arrival rate: with ``x = interval_s/r`` and ``a = λ·τ``, its
+    mean over the interval is ``a + (m − a)·(1 − e^{−x})/x`` and its value at
+    the end ``a + (m − a)·e^{−x}``. The pool's load is the interval's contacts
+    times that mean over ``a``; the stationary formulas at that load give the
+    figures of a pool that has not (yet) reached its steady state. With
+    constant contacts and nobody leaving the result is ``contacts`` exactly.
+
+    Parameters
+    ----------
+    contacts : array_like, shape (m,)
+        Contacts offered in each interval (consecutive intervals in time order;
+        0 where the queue is closed).
+    service_s : array_like, shape (m,) or scalar
+        Mean time a contact spends in service ``τ``, seconds (the AHT; for chat,
+        the handle time of a chat among a full set held).
+    leaving : array_like, shape (m,)
+        Agents whose work on the queue ends at the start of each interval.
+    held : array_like, shape (m,)
+        Contacts each of them has in hand then (e.g. the occupancy of the
+        interval before, times the concurrency for chat); NaN counts as 0.
+    interval_s : float
+        Interval length, seconds.
+    relax_s : array_like or None
+        Time constant ``r`` with which ``m`` returns to the load, seconds, per
+        interval; ``None`` for ``τ``. Where arrivals find every agent busy a
+        missing contact is made up by the queue, which shrinks only as waiting
+        contacts abandon, so ``r`` is longer there (see
+        :mod:`scheduler.evaluate`).
+
+    Returns
+    -------
+    numpy.ndarray, shape (m,)
+        The contacts loading the pool in each interval (0 where ``contacts`` is).
+
+    Raises
+    ------
+    ValueError
+        When contacts are negative or a time is not positive.
+    """
+    arrivals = np.atleast_1d(np.asarray(contacts, dtype=np.float64))
+    tau = np.broadcast_to(np.asarray(service_s, dtype=np.float64), arrivals.shape)
+    gone = np.broadcast_to(np.asarray(leaving, dtype=np.float64), arrivals.shape)
+    in_hand = np.broadcast_to(np.asarray(held, dtype=np.float64), arrivals.shape)
+    if (arrivals < 0).any() or (tau <= 0).any():
+        raise ValueError("contacts must be >= 0 and service_s > 0 in every interval")
+    load = arrivals / interval_s * tau  # a = λ·τ, contacts in service
+    relax = np.broadcast_to(
+        np.asarray(service_s if relax_s is None else relax_s, dtype=np.float64),
+        arrivals.shape,
+    )
+    if (relax <= 0).any():
+        raise ValueError("relax_s must be > 0 seconds in every interval")
+    x = interval_s / relax
+    mean_share = -np.expm1(-x) / x  # (1 − e^{−x})/x
+    decay = np.exp(-x)
+    carried = gone * np.nan_to_num(in_hand)
+    out = np.zeros_like(arrivals)
+    m = float(load[0]) if load.size else 0.0
+    for i in range(arrivals.size):
+        if i > 0:
+            m = max(m - carried[i], 0.0)
+        a = load[i]
+        if a > 0:
+            out[i] = arrivals[i] * (a + (m - a) * mean_share[i]) / a
+        m = a + (m - a) * decay[i]
+    return out

@@ -31,6 +31,7 @@ from scheduler.erlang import (
     QueueMetrics,
     QueueModel,
     StaffingTarget,
+    carried_over_contacts,
     erlang_b,
     erlang_c,
     queue_metrics,
@@ -866,3 +867,67 @@ def test_rejects_negative_contacts_and_non_positive_handle_time() -> None:
         LiveQueue(0.0)
     with pytest.raises(ValueError, match="concurrency must be 1 to 12"):
         ConcurrentQueue(13)
+
+
+# ---------------------------------------------------------------------------
+# Carry-over of the load between intervals
+# ---------------------------------------------------------------------------
+
+
+def test_carry_over_leaves_a_constant_load_exactly_as_it_is() -> None:
+    contacts = [37.5] * 6
+    carried = carried_over_contacts(contacts, 300.0, [0.0] * 6, [0.8] * 6, 900)
+    assert carried.tolist() == contacts
+
+
+def test_agents_leaving_with_calls_in_hand_lighten_the_pool_until_it_fills_again() -> (
+    None
+):
+    """90 calls of 300 s per 15 min: 30 in service. At the start of the second
+    interval 5 agents leave with 0.8 calls each, so 4 leave the pool, and the
+    shortfall decays as e^(-t/300 s): its mean over an interval is 4·(1 − e^-3)/3,
+    and the next interval starts with 4·e^-3 of it left."""
+    carried = carried_over_contacts(
+        [90.0, 90.0, 90.0], 300.0, [0.0, 5.0, 0.0], [0.0, 0.8, 0.8], 900
+    )
+    share = (1 - math.exp(-3)) / 3  # mean over an interval of e^(-t/300 s)
+    assert carried[0] == 90.0
+    assert carried[1] == pytest.approx(90 * (1 - 4 * share / 30), rel=1e-12)
+    assert carried[2] == pytest.approx(
+        90 * (1 - 4 * math.exp(-3) * share / 30), rel=1e-12
+    )
+
+
+def test_after_an_opening_the_load_builds_up_over_the_handle_time() -> None:
+    """Closed, then 60 contacts of 900 s in a 900 s interval: the number in
+    service grows as 60·(1 − e^(-t/900 s)), whose mean over the interval is
+    60·e^-1."""
+    carried = carried_over_contacts([0.0, 60.0], 900.0, [0.0, 0.0], [0.0, 0.0], 900)
+    assert carried[0] == 0.0
+    assert carried[1] == pytest.approx(60 * math.exp(-1), rel=1e-12)
+
+
+def test_a_slower_return_keeps_the_shortfall_longer() -> None:
+    """The same departure with the time constant 600 s instead of 300 s: the mean
+    over the interval of e^(-t/600 s) is (1 − e^-1.5)/1.5."""
+    carried = carried_over_contacts(
+        [90.0, 90.0], 300.0, [0.0, 5.0], [0.0, 0.8], 900, relax_s=600.0
+    )
+    share = (1 - math.exp(-1.5)) / 1.5
+    assert carried[1] == pytest.approx(90 * (1 - 4 * share / 30), rel=1e-12)
+    # The pool is never emptied below nobody in service.
+    emptied = carried_over_contacts([90.0, 90.0], 300.0, [0.0, 50.0], [0.0, 1.0], 900)
+    assert emptied[1] == pytest.approx(90 * (1 - (1 - math.exp(-3)) / 3), rel=1e-12)
+
+
+def test_a_chat_agent_clears_its_chats_one_completion_at_a_time() -> None:
+    """Three chats of 100 s with 25 % slowdown per extra chat: the first ends after
+    100·1.5/3 s, the next after 100·1.25/2 s, the last after 100 s; a mean of 2.5
+    chats lies halfway between two and three."""
+    model = ConcurrentQueue(3, 0.25)
+    clearing = model.clearing_s([0.0, 1.0, 2.0, 3.0, 2.5, 4.0], 100.0)
+    three = 100 * (1.5 / 3 + 1.25 / 2 + 1)
+    two = 100 * (1.25 / 2 + 1)
+    np.testing.assert_allclose(clearing, [0, 100, two, three, (two + three) / 2, three])
+    # Without slowdown, k chats take the harmonic number H_k handle times.
+    assert ConcurrentQueue(3).clearing_s(3.0, 60.0) == pytest.approx(60 * 11 / 6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ from scheduler import schema as col
 from scheduler.agents import load_agents
 from scheduler.backlog import plan_backlog
 from scheduler.config import Centre
-from scheduler.erlang import LiveQueue, queue_metrics
+from scheduler.erlang import ConcurrentQueue, LiveQueue, erlang_c, queue_metrics
 from scheduler.evaluate import (
     Evaluation,
     evaluate_roster,
+    leaving_per_interval,
     load_requirements,
     scheduled_per_interval,
     write_evaluation,
@@ -184,6 +186,134 @@ def test_scheduled_agents_match_a_segment_by_segment_count(
     ]
     np.testing.assert_allclose(got[col.SCHEDULED], expected, atol=1e-12)
     assert list(got.columns) == [col.INTERVAL_START, col.CHANNEL, col.SCHEDULED]
+
+
+def test_work_on_a_channel_ends_at_a_break_or_a_move_and_counts_at_the_next_start(
+    sample_centre: Centre, make_forecast: MakeForecast
+) -> None:
+    forecast = pd.concat(
+        [
+            make_forecast(name, "2026-01-05 10:00", [10.0] * 4, 300.0)
+            for name in ("phone", "chat")
+        ]
+    )
+    requirements = compute_requirements(forecast, sample_centre)
+    roster = roster_frame(
+        [
+            # A break at 10:30: an end then.
+            ("A001", "2026-01-05 10:00", "2026-01-05 10:30", "work", "phone"),
+            ("A001", "2026-01-05 10:30", "2026-01-05 10:45", "break", ""),
+            ("A001", "2026-01-05 10:45", "2026-01-05 11:00", "work", "phone"),
+            # Back-to-back phone segments are one stretch of work, ending 10:45.
+            ("A002", "2026-01-05 10:00", "2026-01-05 10:15", "work", "phone"),
+            ("A002", "2026-01-05 10:15", "2026-01-05 10:45", "work", "phone"),
+            # A move to chat at 10:20 counts at 10:30; chat ends after the day.
+            ("A003", "2026-01-05 10:00", "2026-01-05 10:20", "work", "phone"),
+            ("A003", "2026-01-05 10:20", "2026-01-05 11:00", "work", "chat"),
+            # Ends at or before the first interval's start are not counted.
+            ("A004", "2026-01-05 09:30", "2026-01-05 10:00", "work", "chat"),
+        ]
+    )
+    leaving = leaving_per_interval(roster, requirements, sample_centre)
+    counted = requirements.assign(leaving=leaving).set_index(
+        [col.CHANNEL, requirements[col.INTERVAL_START].dt.strftime("%H:%M")]
+    )["leaving"]
+    assert counted["phone"].to_dict() == {
+        "10:00": 0.0,
+        "10:15": 0.0,
+        "10:30": 2.0,
+        "10:45": 1.0,
+    }
+    assert counted["chat"].sum() == 0.0
+
+
+def test_agents_going_on_break_take_their_calls_and_lighten_the_pool(
+    centre_with: CentreWith, make_forecast: MakeForecast
+) -> None:
+    """16 agents, 2 of them on break from 10:30: 10 Erlangs each half hour.
+
+    10:00 is in steady state (16 agents, Erlang C). At 10:30 the two leaving
+    take 10/16 calls each with them, 1.25 of the 10 in service; the shortfall
+    decays with time constant 180 s/(1 − C(14, 10)) (waiting callers make it up
+    only as agents free), and 10:30 and 11:00 see its means over their halves.
+    """
+    centre = centre_with(PUBLISHED)
+    forecast = make_forecast("phone", "2026-01-05 10:00", [100.0] * 3, 180.0, 30)
+    requirements = compute_requirements(forecast, centre)
+    rows = phone_team(14, "2026-01-05 10:00", "2026-01-05 11:30")
+    for agent in ("A015", "A016"):
+        rows.append((agent, "2026-01-05 10:00", "2026-01-05 10:30", "work", "phone"))
+        rows.append((agent, "2026-01-05 10:30", "2026-01-05 10:45", "break", ""))
+    agents = load_agents(None, centre)
+    coverage = evaluate_roster(
+        roster_frame(rows), requirements, centre, agents
+    ).coverage
+    relax_s = 180.0 / (1 - erlang_c(14, 10.0)[0])
+    x = 1800 / relax_s
+    share = -math.expm1(-x) / x
+    expected = [
+        100.0,
+        100 * (1 - 1.25 * share / 10),
+        100 * (1 - 1.25 * math.exp(-x) * share / 10),
+    ]
+    at = queue_metrics(LiveQueue(None), [16, 14, 14], expected, 180.0, 1800, 20)
+    np.testing.assert_allclose(coverage[col.SERVICE_LEVEL], at.service_level, rtol=1e-9)
+    # Without the carry-over 10:30 would be the stationary 14-agent figure.
+    stationary = queue_metrics(LiveQueue(None), 14, 100.0, 180.0, 1800, 20)
+    assert coverage[col.SERVICE_LEVEL].iloc[1] > stationary.service_level[0] + 0.002
+
+
+def test_an_agent_moving_from_phone_to_chat_starts_late_by_the_call_in_hand(
+    sample_centre: Centre, make_forecast: MakeForecast
+) -> None:
+    """A phone agent moving to chat at 10:30 first ends its call: busy with the
+    phone's occupancy, for an AHT on average. Chat loses F·(1 − e^(-900/F))/900
+    agents at 10:30 and F·e^(-900/F)·(1 − e^(-900/F))/900 at 10:45, F being
+    occupancy × 300 s, times the shares at work on both channels."""
+    forecast = pd.concat(
+        [
+            make_forecast("phone", "2026-01-05 10:00", [25.0] * 4, 300.0),
+            make_forecast("chat", "2026-01-05 10:00", [12.0] * 4, 540.0),
+        ]
+    )
+    requirements = compute_requirements(forecast, sample_centre)
+    rows = phone_team(10, "2026-01-05 10:00", "2026-01-05 11:00")
+    rows += [
+        (f"C{n}", "2026-01-05 10:00", "2026-01-05 11:00", "work", "chat")
+        for n in range(4)
+    ]
+    rows.append(("M001", "2026-01-05 10:00", "2026-01-05 10:30", "work", "phone"))
+    rows.append(("M001", "2026-01-05 10:30", "2026-01-05 11:00", "work", "chat"))
+    agents = pd.DataFrame(
+        {
+            "agent_id": sorted({r[0] for r in rows}),
+            "contract": "full_time",
+        }
+    )
+    coverage = evaluate_roster(
+        roster_frame(rows), requirements, sample_centre, agents
+    ).coverage
+    phone = sample_centre.channels["phone"]
+    chat = sample_centre.channels["chat"]
+    occupancy = coverage.loc[
+        (coverage[col.CHANNEL] == "phone")
+        & (coverage[col.INTERVAL_START].dt.strftime("%H:%M") == "10:15"),
+        col.OCCUPANCY,
+    ].iloc[0]
+    finish_s = occupancy * 300.0
+    at_work = (1 - phone.shrinkage) * (1 - chat.shrinkage)
+    first = at_work * finish_s * -math.expm1(-900 / finish_s) / 900
+    second = first * math.exp(-900 / finish_s)
+    net = 5 * (1 - chat.shrinkage) - np.array([first, second])
+    low = np.floor(net)
+    model = ConcurrentQueue(chat.concurrency, chat.concurrency_slowdown)
+    floor = queue_metrics(model, low.astype(int), 12.0, 540.0, 900, 60)
+    ceil = queue_metrics(model, low.astype(int) + 1, 12.0, 540.0, 900, 60)
+    expected = floor.service_level + (net - low) * (
+        ceil.service_level - floor.service_level
+    )
+    got = coverage.loc[coverage[col.CHANNEL] == "chat", col.SERVICE_LEVEL]
+    np.testing.assert_allclose(got.iloc[2:], expected, rtol=1e-9)
 
 
 def test_paid_hours_leave_out_the_unpaid_lunch_and_cost_weekends_more(
