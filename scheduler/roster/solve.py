@@ -12,10 +12,11 @@
 3. Each group's planned shifts go to named agents: a constructed week
    (:mod:`scheduler.roster.construct`) that CP-SAT checks and improves
    (:mod:`scheduler.roster.assign`).
-4. Breaks go to agents first deadline first
-   (:mod:`scheduler.roster.break_placement`) and that roster is priced; with the
-   time left HiGHS re-places every agent's breaks together with the channel
-   allocation, and the cheaper placement is kept.
+4. HiGHS places every agent's breaks together with the channel allocation and
+   that roster is priced; unless HiGHS proved its placement optimal, the breaks
+   placed first deadline first from the plan
+   (:mod:`scheduler.roster.break_placement`) are priced too, and the cheaper
+   placement is kept.
 5. The roster of named agents is priced exactly (:func:`price_counts`): the
    staffing model with every shift, break and day-pattern count fixed to the
    roster's, its channel allocation by HiGHS, its price by CP-SAT. That price plus
