@@ -26,6 +26,7 @@ from scheduler.requirements import compute_requirements
 from scheduler.simulate import (
     ARRIVAL,
     HANDLE_SECONDS,
+    Simulation,
     SimulationSettings,
     compare,
     handle_time_factors,
@@ -155,18 +156,25 @@ def inside(value: float, mean: float, half_width: float) -> bool:
     return abs(value - mean) <= half_width
 
 
-# ---------------------------------------------------------------- queueing models
-def test_single_skill_phone_with_exponential_times_agrees_with_erlang_c() -> None:
-    centre = centre_of(phone=live())
-    requirements = week_requirements(centre, {"phone": 45.0}, {"phone": 180.0})
-    roster = all_week(centre, {"phone": 11})
-    simulation = simulate_roster(
+def simulated_rostered(
+    roster: pd.DataFrame, requirements: pd.DataFrame, centre: Centre
+) -> Simulation:
+    """Ten replications of the roster, each agent serving its rostered channel."""
+    return simulate_roster(
         roster,
         requirements,
         centre,
         agents_for(roster),
         SimulationSettings(replications=10, workers=1, routing="rostered"),
     )
+
+
+# ---------------------------------------------------------------- queueing models
+def test_single_skill_phone_with_exponential_times_agrees_with_erlang_c() -> None:
+    centre = centre_of(phone=live())
+    requirements = week_requirements(centre, {"phone": 45.0}, {"phone": 180.0})
+    roster = all_week(centre, {"phone": 11})
+    simulation = simulated_rostered(roster, requirements, centre)
     expected = analytic(LiveQueue(), 11, 45.0, 180.0)  # 9 Erlangs on 11 agents
     week = simulation.weekly.iloc[0]
     for name, value in (
@@ -191,13 +199,7 @@ def test_single_skill_phone_with_patience_agrees_with_erlang_a() -> None:
     centre = centre_of(phone=live(patience_seconds=120))
     requirements = week_requirements(centre, {"phone": 45.0}, {"phone": 180.0})
     roster = all_week(centre, {"phone": 10})
-    simulation = simulate_roster(
-        roster,
-        requirements,
-        centre,
-        agents_for(roster),
-        SimulationSettings(replications=10, workers=1, routing="rostered"),
-    )
+    simulation = simulated_rostered(roster, requirements, centre)
     expected = analytic(LiveQueue(120.0), 10, 45.0, 180.0)
     week = simulation.weekly.iloc[0]
     assert expected.prob_abandon[0] > 0.05  # patience matters here
@@ -236,13 +238,7 @@ def test_chat_with_concurrency_agrees_with_the_chat_model(
     centre = centre_of(chat=chat(concurrency=3, concurrency_slowdown=slowdown))
     requirements = week_requirements(centre, {"chat": 45.0}, {"chat": 300.0})
     roster = all_week(centre, {"chat": agents})
-    simulation = simulate_roster(
-        roster,
-        requirements,
-        centre,
-        agents_for(roster),
-        SimulationSettings(replications=10, workers=1, routing="rostered"),
-    )
+    simulation = simulated_rostered(roster, requirements, centre)
     expected = analytic(ConcurrentQueue(3, slowdown), agents, 45.0, 300.0)
     week = simulation.weekly.iloc[0]
     sl = expected.service_level[0]
@@ -298,13 +294,7 @@ def test_agents_relieved_every_interval_meet_the_carried_over_figure(
     at_work = agents - away
     evaluation = evaluate_roster(roster, requirements, centre, agents_for(roster))
     assert (evaluation.coverage[col.SCHEDULED] == at_work).all()
-    simulation = simulate_roster(
-        roster,
-        requirements,
-        centre,
-        agents_for(roster),
-        SimulationSettings(replications=10, workers=1, routing="rostered"),
-    )
+    simulation = simulated_rostered(roster, requirements, centre)
     week = simulation.weekly.iloc[0]
     analytic = evaluation.kpis["channels"]["walk"]["service_level"]
     assert abs(week["service_level"] - analytic) <= 0.03
@@ -361,15 +351,8 @@ def test_shrinkage_in_a_loaded_week_agrees_with_the_analytic_evaluation() -> Non
     centre = centre_of(phone=live(shrinkage=0.2))
     requirements = week_requirements(centre, {"phone": 45.0}, {"phone": 180.0})
     roster = all_week(centre, {"phone": 14})  # 11.2 net agents
-    agents = agents_for(roster)
-    evaluation = evaluate_roster(roster, requirements, centre, agents)
-    simulation = simulate_roster(
-        roster,
-        requirements,
-        centre,
-        agents,
-        SimulationSettings(replications=10, workers=1, routing="rostered"),
-    )
+    evaluation = evaluate_roster(roster, requirements, centre, agents_for(roster))
+    simulation = simulated_rostered(roster, requirements, centre)
     verification = compare(simulation, evaluation.coverage, evaluation.kpis)
     week = verification.weekly.iloc[0]
     assert (
