@@ -27,7 +27,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.linear_solver.python import model_builder as mb
@@ -88,7 +88,7 @@ class LpSolution:
 
     objective: float
     n: dict[tuple[int, int, int], float]
-    b: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
+    b: dict[tuple[int, int, int, int], float]
 
 
 def linear_model(
@@ -178,7 +178,7 @@ def solve_lp(
     )
     solver = solve_linear(model, time_limit_s)
     if solver is None:
-        return LpSolution(float("-inf"), {})
+        return LpSolution(float("-inf"), {}, {})
     n = {key: float(solver.value(v)) for key, v in master.n.items()}
     b = {key: float(solver.value(v)) for key, v in master.b.items()}
     return LpSolution(float(solver.objective_value), n, b)

@@ -554,19 +554,17 @@ def price_counts(
     when HiGHS has already chosen it with the counts, saves solving for it again.
     """
     limit_s = max(settings.time_limit_s * 0.05, 3.0)
-    given = allocation
     for agent_rules in (True, False):
         model, master, carry = _build(problem, settings, fixed, agent_rules=agent_rules)
-        if given is not None and agent_rules:
-            allocation = given
-        else:
-            allocation = _mip_allocation(
-                problem, settings, fixed, agent_rules, 2 * limit_s
-            )
-        if allocation is not None:
+        chosen = (
+            allocation
+            if allocation is not None and agent_rules
+            else _mip_allocation(problem, settings, fixed, agent_rules, 2 * limit_s)
+        )
+        if chosen is not None:
             for v in itertools.chain(master.y.values(), master.patterns.values()):
-                if v.name in allocation:
-                    model.add(v == allocation[v.name])
+                if v.name in chosen:
+                    model.add(v == chosen[v.name])
         elif fixed.b is not None:
             channels = allocation_hint(
                 problem,
