@@ -253,15 +253,21 @@ def _work_ends(roster: pd.DataFrame) -> _WorkEnds:
     )
 
 
+def _channel_rows(requirements: pd.DataFrame, name: str) -> tuple[IntArray, IntArray]:
+    """Every row's interval start (epoch seconds) and channel ``name``'s rows in
+    time order."""
+    grid = _epoch_s(requirements[col.INTERVAL_START])
+    rows = np.flatnonzero(requirements[col.CHANNEL].to_numpy() == name)
+    return grid, rows[np.argsort(grid[rows], kind="stable")]
+
+
 def _boundary_rows(requirements: pd.DataFrame, name: str, at_s: IntArray) -> IntArray:
     """Positions of the rows of channel ``name`` whose interval starts at the first
     interval start at or after each time (-1 when none, or when that is the
     channel's first interval)."""
-    grid = _epoch_s(requirements[col.INTERVAL_START])
-    rows = np.flatnonzero(requirements[col.CHANNEL].to_numpy() == name)
-    if rows.size == 0:
+    grid, order = _channel_rows(requirements, name)
+    if order.size == 0:
         return np.full(at_s.size, -1, dtype=np.int64)
-    order = rows[np.argsort(grid[rows], kind="stable")]
     boundary = np.searchsorted(grid[order], at_s, side="left")
     inside = (boundary > 0) & (boundary < order.size)
     found: IntArray = np.where(inside, order[np.minimum(boundary, order.size - 1)], -1)
@@ -322,11 +328,9 @@ def _row_at(
 ) -> IntArray:
     """Position of the row of channel ``name`` whose interval holds each time
     (-1 when none)."""
-    grid = _epoch_s(requirements[col.INTERVAL_START])
-    rows = np.flatnonzero(requirements[col.CHANNEL].to_numpy() == name)
-    if rows.size == 0:
+    grid, order = _channel_rows(requirements, name)
+    if order.size == 0:
         return np.full(at_s.size, -1, dtype=np.int64)
-    order = rows[np.argsort(grid[rows], kind="stable")]
     j = np.searchsorted(grid[order], at_s, side="right") - 1
     held = (j >= 0) & (at_s < grid[order[np.maximum(j, 0)]] + interval_s)
     found: IntArray = np.where(held, order[np.maximum(j, 0)], -1)
@@ -350,16 +354,13 @@ def _late_agents(
     channels (``1 − shrinkage``).
     """
     step = centre.interval_s
-    grid = _epoch_s(requirements[col.INTERVAL_START])
-    names = requirements[col.CHANNEL].to_numpy()
     lost = np.zeros(len(requirements))
     later = np.arange(_LATE_INTERVALS)
     for target in centre.channels:
         into = (ends.next_channel == target) & (ends.channel != target)
-        rows = np.flatnonzero(names == target)
-        if not into.any() or rows.size == 0:
+        grid, order = _channel_rows(requirements, target)
+        if not into.any() or order.size == 0:
             continue
-        order = rows[np.argsort(grid[rows], kind="stable")]
         at_s = ends.at_s[into]
         seconds = np.zeros(at_s.size)
         weight = np.zeros(at_s.size)
