@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import cast
 
 import numpy as np
@@ -205,24 +206,31 @@ class RosterProblem:
         Evening (from 18:00) and weekend multipliers apply to the slots they cover;
         unpaid breaks reduce the pay in proportion, wherever they fall.
         """
-        t = self.templates[template]
+        hours = self._priced_hours[day, template]
+        return round(100 * group.contract.hourly_cost * float(hours))
+
+    @cached_property
+    def _priced_hours(self) -> npt.NDArray[np.float64]:
+        """Paid hours of each (day, template) shift with the pay multipliers, h."""
         costs = self.centre.costs
-        minute = np.arange(t.start_slot, t.end_slot) * self.slot_minutes
-        weekday = (
-            self.inputs.week_start.weekday() + day + minute // MINUTES_PER_DAY
-        ) % 7
-        factor = np.ones(minute.size)
-        factor = np.where(
-            minute % MINUTES_PER_DAY >= EVENING_FROM_MINUTE,
-            factor * costs.evening_multiplier,
-            factor,
-        )
-        factor = np.where(
-            np.isin(weekday, WEEKEND), factor * costs.weekend_multiplier, factor
-        )
-        paid_share = t.paid_slots / t.length_slots
-        hours = float(factor.sum()) * self.slot_hours * paid_share
-        return round(100 * group.contract.hourly_cost * hours)
+        out = np.zeros((DAYS_PER_WEEK, len(self.templates)))
+        weekday0 = self.inputs.week_start.weekday()
+        for s, t in enumerate(self.templates):
+            minute = np.arange(t.start_slot, t.end_slot) * self.slot_minutes
+            evening = np.where(
+                minute % MINUTES_PER_DAY >= EVENING_FROM_MINUTE,
+                costs.evening_multiplier,
+                1.0,
+            )
+            paid_share = t.paid_slots / t.length_slots
+            for day in range(DAYS_PER_WEEK):
+                weekday = (weekday0 + day + minute // MINUTES_PER_DAY) % 7
+                weekend = np.where(
+                    np.isin(weekday, WEEKEND), costs.weekend_multiplier, 1.0
+                )
+                factor = float((evening * weekend).sum())
+                out[day, s] = factor * self.slot_hours * paid_share
+        return out
 
 
 def build_problem(inputs: RosterInputs, requirements: pd.DataFrame) -> RosterProblem:
