@@ -311,6 +311,51 @@ def _breaks(
             ends[base + k].append(v)
         needing = [m.n[gi, d, s] for s, _ in pairs]
         backend.add(backend.sum(bvars.values()) == backend.sum(needing))
+        if locked is None and fixed is not None and fixed.b is None:
+            _break_order(problem, m, gi, d, rule, pairs, bvars, most)
+
+
+def _break_order(
+    problem: RosterProblem,
+    m: MasterModel,
+    gi: int,
+    d: int,
+    rule: int,
+    pairs: list[tuple[int, BreakWindow]],
+    bvars: dict[int, Any],
+    most: int,
+) -> None:
+    """Forward and backward break constraints of one group, day and rule.
+
+    Counting breaks per group lets a break float anywhere in the union of the
+    day's windows, away from the shift it belongs to: on the S benchmark centre
+    the LP relaxation then kept coverage with breaks no shift could take, and
+    rounding them to real windows cost 7k EUR more than the LP's 29k. By each
+    slot ``k``, at least as many breaks must have started as there are shifts
+    whose window ends by ``k`` (forward), and at most as many as there are shifts
+    whose window has opened (backward): the implicit break constraints of
+    Bechtold and Jacobs (1990, *Management Science* 36(11)), exact when no window
+    strictly contains another. Each is a running slack kept at or above zero.
+    They are posted only where the shifts are given and their breaks are
+    chosen: on the whole staffing model they made the S centre's LP relaxation
+    take 9.2 s instead of 3.5 s (for a bound 0.7 % higher).
+    """
+    backend = m.backend
+    key = problem.groups[gi].key
+    opening: dict[int, list[Any]] = defaultdict(list)
+    due: dict[int, list[Any]] = defaultdict(list)
+    for s, w in pairs:
+        start = problem.templates[s].start_slot
+        opening[start + w.earliest_slot].append(m.n[gi, d, s])
+        due[start + w.latest_slot].append(m.n[gi, d, s])
+    ahead: Any = 0
+    behind: Any = 0
+    for k in sorted(bvars):
+        now_ahead = backend.var(0, most, f"breaks_ahead[{key},{d},{rule},{k}]")
+        backend.add(now_ahead == ahead + bvars[k] - backend.sum(due.get(k, [])))
+        now_behind = backend.var(0, most, f"breaks_behind[{key},{d},{rule},{k}]")
+        backend.add(now_behind == behind + backend.sum(opening.get(k, [])) - bvars[k])
+        ahead, behind = now_ahead, now_behind
 
 
 def _group_rules(
@@ -341,6 +386,7 @@ def _group_rules(
         for p in itertools.combinations(open_days, k)
         if locked <= set(p)
     ]
+    span = _DaySpan.of(problem, g, open_days)
     chosen = []
     for pattern in patterns:
         lo, hi = 0, g.size
@@ -352,8 +398,8 @@ def _group_rules(
         ok = (
             g.min_days <= len(pattern) <= c.max_days
             and day_pattern_ok(pattern, c, weekday0)
-            and _hours_fit(problem, g, pattern)
-            and _weekly_rest_possible(problem, g, pattern)
+            and span.hours_fit(g, pattern)
+            and span.weekly_rest_possible(problem, pattern)
         )
         if not ok:
             m.penalties.append(
@@ -385,39 +431,54 @@ def _group_rules(
         m.penalties.append(Penalty(name, g.key, "week", "agent-slots", price, v))
 
 
-def _hours_fit(problem: RosterProblem, g: AgentGroup, pattern: tuple[int, ...]) -> bool:
-    """Whether shifts on the pattern's days can make up the contract's hours."""
-    paid = [[problem.templates[s].paid_slots for s in g.menus[d]] for d in pattern]
-    most = sum(max(p) for p in paid)
-    least = sum(min(p) for p in paid)
-    return most >= g.min_paid_slots and least <= g.max_paid_slots
+@dataclass(frozen=True, slots=True)
+class _DaySpan:
+    """A group's shortest and longest paid shift, and its latest start and earliest
+    end, on each of its open days (slots)."""
 
+    least_paid: dict[int, int]
+    most_paid: dict[int, int]
+    latest_start: dict[int, int]
+    earliest_end: dict[int, int]
 
-def _weekly_rest_possible(
-    problem: RosterProblem, g: AgentGroup, pattern: tuple[int, ...]
-) -> bool:
-    """Whether some shifts on the pattern's days leave the weekly rest in the week.
+    @classmethod
+    def of(cls, problem: RosterProblem, g: AgentGroup, days: list[int]) -> _DaySpan:
+        """Summarise the group's menus on ``days``."""
+        menus = {d: [problem.templates[s] for s in g.menus[d]] for d in days}
+        return cls(
+            least_paid={d: min(t.paid_slots for t in m) for d, m in menus.items()},
+            most_paid={d: max(t.paid_slots for t in m) for d, m in menus.items()},
+            latest_start={d: max(t.start_slot for t in m) for d, m in menus.items()},
+            earliest_end={d: min(t.end_slot for t in m) for d, m in menus.items()},
+        )
 
-    The rest may run from the week's start to the first shift, between two
-    shifts, or from the last shift to the week's end; each gap is taken at its
-    widest (latest start after it, earliest end before it).
-    """
-    need = problem.centre.labour.min_weekly_rest_hours * 60 / problem.slot_minutes
-    if not pattern:
-        return True
-    spd = problem.slots_per_day
-    latest = {
-        d: max(problem.templates[s].start_slot for s in g.menus[d]) for d in pattern
-    }
-    earliest = {
-        d: min(problem.templates[s].end_slot for s in g.menus[d]) for d in pattern
-    }
-    gaps = [pattern[0] * spd + latest[pattern[0]]]
-    gaps += [
-        (b - a) * spd + latest[b] - earliest[a] for a, b in itertools.pairwise(pattern)
-    ]
-    gaps.append(problem.n_slots - pattern[-1] * spd - earliest[pattern[-1]])
-    return max(gaps) >= need
+    def hours_fit(self, g: AgentGroup, pattern: tuple[int, ...]) -> bool:
+        """Whether shifts on the pattern's days can make up the contract's hours."""
+        most = sum(self.most_paid[d] for d in pattern)
+        least = sum(self.least_paid[d] for d in pattern)
+        return most >= g.min_paid_slots and least <= g.max_paid_slots
+
+    def weekly_rest_possible(
+        self, problem: RosterProblem, pattern: tuple[int, ...]
+    ) -> bool:
+        """Whether some shifts on the pattern's days leave the weekly rest in the week.
+
+        The rest may run from the week's start to the first shift, between two
+        shifts, or from the last shift to the week's end; each gap is taken at its
+        widest (latest start after it, earliest end before it).
+        """
+        need = problem.centre.labour.min_weekly_rest_hours * 60 / problem.slot_minutes
+        if not pattern:
+            return True
+        spd = problem.slots_per_day
+        latest, earliest = self.latest_start, self.earliest_end
+        gaps = [pattern[0] * spd + latest[pattern[0]]]
+        gaps += [
+            (b - a) * spd + latest[b] - earliest[a]
+            for a, b in itertools.pairwise(pattern)
+        ]
+        gaps.append(problem.n_slots - pattern[-1] * spd - earliest[pattern[-1]])
+        return max(gaps) >= need
 
 
 def _presence(

@@ -151,6 +151,7 @@ def solve_lp(
     floor_share: float,
     email_carry_in_s: float | None,
     time_limit_s: float,
+    fixed: Fixed | None = None,
 ) -> LpSolution:
     """Solve the staffing model's LP relaxation.
 
@@ -168,6 +169,8 @@ def solve_lp(
         Email backlog at the start, agent-seconds.
     time_limit_s : float
         Limit for the LP solver, in seconds.
+    fixed : Fixed or None
+        Counts to hold fixed (shift counts only: the breaks that fit them best).
     """
     model, master = linear_model(
         problem,
@@ -175,6 +178,7 @@ def solve_lp(
         weights,
         floor_share=floor_share,
         email_carry_in_s=email_carry_in_s,
+        fixed=fixed,
     )
     solver = solve_linear(model, time_limit_s)
     if solver is None:

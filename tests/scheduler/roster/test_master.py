@@ -178,6 +178,57 @@ def test_break_counts_live_only_in_their_windows() -> None:
     }
 
 
+def staggered_starts() -> RosterProblem:
+    """Phone Monday 08:00-17:00; 8 h shifts with breaks, starting 08:00-09:00."""
+    centre = tiny_centre(
+        {"phone": phone({"monday": "08:00-17:00"})},
+        {"one_day": contract(7.5, 7.5, 1, 1)},
+        lengths_hours=(8,),
+        latest_end="17:00",
+        breaks=BREAKS_30,
+    )
+    requirements = compute_requirements(week_forecast("phone", {}), centre)
+    return problem_of(centre, staff(2, "one_day"), requirements)
+
+
+@pytest.mark.parametrize(
+    ("first_breaks", "status"),
+    [
+        ({EIGHT + 2: 1, EIGHT + 6: 1}, "OPTIMAL"),  # one in each shift's window
+        ({EIGHT + 4: 2}, "OPTIMAL"),  # 10:00 lies in both windows
+        ({EIGHT + 2: 2}, "INFEASIBLE"),  # 09:00 is before the 09:00 shift's
+        ({EIGHT + 6: 2}, "INFEASIBLE"),  # 11:00 is after the 08:00 shift's
+    ],
+)
+def test_breaks_of_given_shifts_each_fit_a_window_of_their_own(
+    first_breaks: dict[int, int], status: str
+) -> None:
+    """Shifts 08:00 and 09:00: first breaks 09:00-10:00 and 10:00-11:00."""
+    problem = staggered_starts()
+    shifts = {(0, 0, template_at(problem, s, 8)): 1 for s in ("08:00", "09:00")}
+    model = cp_model.CpModel()
+    master = build_master(problem, Backend(model), fixed=Fixed(shifts, None))
+    for (_, _, rule, k), v in master.b.items():
+        if rule == 0:
+            model.add(v == first_breaks.get(k, 0))
+    solver = cp_model.CpSolver()
+    assert solver.status_name(solver.solve(model)) == status
+
+
+def test_breaks_of_free_shifts_are_counted_per_group_only() -> None:
+    """With shift counts free, two breaks at 09:00 stand (the LP's relaxation)."""
+    problem = staggered_starts()
+    model = cp_model.CpModel()
+    master = build_master(problem, Backend(model))
+    for key in (template_at(problem, s, 8) for s in ("08:00", "09:00")):
+        model.add(master.n[0, 0, key] == 1)
+    for (_, _, rule, k), v in master.b.items():
+        if rule == 0:
+            model.add(v == (2 if k == EIGHT + 2 else 0))
+    solver = cp_model.CpSolver()
+    assert solver.status_name(solver.solve(model)) == "OPTIMAL"
+
+
 def test_presence_is_working_agents_less_those_on_a_break() -> None:
     """Two agents 08:00-16:00 with breaks at 09:00 and 09:30: one present then."""
     problem = eight_hour_day()
