@@ -43,10 +43,8 @@ DAYS = 7
 #: HiGHS settings: interior point, then crossover to a vertex (fewer fractional
 #: shift counts to round).
 LP_PARAMETERS = "solver=ipm\nrun_crossover=on\nthreads=1\noutput_flag=false"
-#: HiGHS settings for MIPs: quiet, within 0.1 %.
-MIP_PARAMETERS = (
-    "output_flag=false\nmip_rel_gap=0.001\nthreads=1\nmip_heuristic_effort=0.2"
-)
+#: HiGHS settings for MIPs: quiet, single-threaded (the gap is set per solve).
+MIP_PARAMETERS = "output_flag=false\nthreads=1\nmip_heuristic_effort=0.2"
 #: Shift-count variables a neighbourhood frees (one day of some groups): the S
 #: centre's whole day, about 900, solved in about 5 s.
 FREE_SHIFT_VARIABLES = 900
@@ -101,6 +99,7 @@ def linear_model(
     integer_counts: bool = False,
     agent_rules: bool = True,
     fixed: Fixed | None = None,
+    break_order: bool = False,
 ) -> tuple[mb.Model, MasterModel]:
     """The staffing model with coverage and objective, for HiGHS.
 
@@ -122,6 +121,9 @@ def linear_model(
         Post the group forms of the contract rules.
     fixed : Fixed or None
         Counts to hold fixed.
+    break_order : bool
+        Keep each group's breaks inside its shifts' windows (forward and
+        backward constraints; see :func:`scheduler.roster.master.build_master`).
     """
     model = mb.Model()  # type: ignore[no-untyped-call]
     master = build_master(
@@ -130,6 +132,7 @@ def linear_model(
         agent_rules=agent_rules,
         fixed=fixed,
         weights=weights,
+        break_order=break_order,
     )
     add_coverage(
         problem,
@@ -170,7 +173,8 @@ def solve_lp(
     time_limit_s : float
         Limit for the LP solver, in seconds.
     fixed : Fixed or None
-        Counts to hold fixed (shift counts only: the breaks that fit them best).
+        Counts to hold fixed; with shift counts fixed, the breaks are kept in
+        their shifts' windows.
     """
     model, master = linear_model(
         problem,
@@ -179,6 +183,7 @@ def solve_lp(
         floor_share=floor_share,
         email_carry_in_s=email_carry_in_s,
         fixed=fixed,
+        break_order=fixed is not None,
     )
     solver = solve_linear(model, time_limit_s)
     if solver is None:
@@ -235,7 +240,10 @@ def window_search(
     channel allocation of every group on that day; everything else stays as in the
     incumbent. HiGHS solves the sub-problem (LP-based branch and bound: on the M
     benchmark centre each solved to optimality in 1-8 s, where CP-SAT's
-    neighbourhoods of whole days rarely improved); a better plan is kept.
+    neighbourhoods of whole days rarely improved); a better plan is kept. Breaks
+    are counted per group here, not kept to their shifts' windows: the forward
+    and backward constraints made M's neighbourhoods hit their time limit (two
+    in 18 s), for no better roster.
 
     Parameters
     ----------
@@ -362,17 +370,28 @@ def _outside_hours(
     ]
 
 
-def solve_mip(model: mb.Model, time_limit_s: float) -> tuple[mb.Solver, bool] | None:
-    """Solve a MIP with HiGHS to within 0.1 %, or its best solution in time.
+def solve_mip(
+    model: mb.Model, time_limit_s: float, rel_gap: float = 0.001
+) -> tuple[mb.Solver, bool] | None:
+    """Solve a MIP with HiGHS to within ``rel_gap``, or its best solution in time.
+
+    Parameters
+    ----------
+    model : model_builder.Model
+        The MIP to minimise.
+    time_limit_s : float
+        Limit, in seconds.
+    rel_gap : float
+        Relative gap at which HiGHS stops (0.001: within 0.1 %).
 
     Returns
     -------
     tuple of (model_builder.Solver, bool) or None
         The solver holding the solution and whether it is proven optimal (within
-        0.1 %), or ``None`` when there is no solution.
+        ``rel_gap``), or ``None`` when there is no solution.
     """
     solver = mb.Solver("highs")
-    solver.set_solver_specific_parameters(MIP_PARAMETERS)
+    solver.set_solver_specific_parameters(f"{MIP_PARAMETERS}\nmip_rel_gap={rel_gap}")
     solver.set_time_limit_in_seconds(max(time_limit_s, 0.1))
     status = solver.solve(model)
     if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):

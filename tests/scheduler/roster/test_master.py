@@ -207,7 +207,9 @@ def test_breaks_of_given_shifts_each_fit_a_window_of_their_own(
     problem = staggered_starts()
     shifts = {(0, 0, template_at(problem, s, 8)): 1 for s in ("08:00", "09:00")}
     model = cp_model.CpModel()
-    master = build_master(problem, Backend(model), fixed=Fixed(shifts, None))
+    master = build_master(
+        problem, Backend(model), fixed=Fixed(shifts, None), break_order=True
+    )
     for (_, _, rule, k), v in master.b.items():
         if rule == 0:
             model.add(v == first_breaks.get(k, 0))
