@@ -859,21 +859,43 @@ def carried_over_contacts(
 class FluidBacklog:
     """The queue a pool's capacity leaves behind, per interval (time order).
 
+    Within an interval the backlog is positive over one spell (a share of the
+    interval), along which it changes linearly from ``start_contacts`` to
+    ``end_contacts``.
+
     Attributes
     ----------
     share : numpy.ndarray
         Share of each interval (and so of its arrivals) during which the fluid
         backlog is positive, in [0, 1].
-    mean_contacts : numpy.ndarray
-        Mean backlog over that share of the interval, contacts (0 where the
-        share is 0).
+    start_contacts : numpy.ndarray
+        Backlog when that spell starts, contacts: the backlog carried in, or 0
+        when the pool fills within the interval.
     end_contacts : numpy.ndarray
-        Backlog at the end of each interval, contacts.
+        Backlog when it ends, contacts: at the interval's end, or 0 when spare
+        capacity clears it within the interval.
     """
 
     share: FloatArray
-    mean_contacts: FloatArray
+    start_contacts: FloatArray
     end_contacts: FloatArray
+
+    @property
+    def mean_contacts(self) -> FloatArray:
+        """Mean backlog over the spell, contacts."""
+        mean: FloatArray = (self.start_contacts + self.end_contacts) / 2
+        return mean
+
+    def share_at_most(self, contacts: npt.ArrayLike) -> FloatArray:
+        """Share of each spell during which the backlog is at most ``contacts``
+        (1 where there is no spell)."""
+        low = np.minimum(self.start_contacts, self.end_contacts)
+        span = np.abs(self.end_contacts - self.start_contacts)
+        limit = np.asarray(contacts, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = np.where(span > 0, (limit - low) / span, limit >= low)
+        out: FloatArray = np.clip(below, 0.0, 1.0)
+        return out
 
 
 def fluid_backlog(
@@ -947,8 +969,8 @@ def fluid_backlog(
     Returns
     -------
     FluidBacklog
-        Per interval the share with a backlog, its mean over that share and the
-        backlog at the end, contacts.
+        Per interval the share with a backlog, and the backlog when that spell
+        starts and ends, contacts.
 
     Raises
     ------
@@ -973,7 +995,7 @@ def fluid_backlog(
     load = arrivals / interval_s * tau  # a = λ·τ
     excess = (arrivals / interval_s - capacity).tolist()  # λ − c
     share = np.zeros(shape)
-    mean = np.zeros(shape)
+    start = np.zeros(shape)
     end = np.zeros(shape)
     x = min(load[0], slots[0]) if arrivals.size else 0.0
     steps = zip(load.tolist(), slots.tolist(), tau.tolist(), excess, strict=True)
@@ -992,11 +1014,11 @@ def fluid_backlog(
             x = a + (s - a) * math.exp(-left_s / t)
             continue
         spell_s = left_s if e >= 0.0 else min(q / -e, left_s)
-        mean[i] = q + e * spell_s / 2
+        start[i] = q
         share[i] = spell_s / interval_s
         if spell_s < left_s:  # emptied: below s again, towards a
             x = a + (s - a) * math.exp(-(left_s - spell_s) / t)
         else:
             end[i] = q + e * spell_s
             x = s + end[i]
-    return FluidBacklog(share=share, mean_contacts=mean, end_contacts=end)
+    return FluidBacklog(share=share, start_contacts=start, end_contacts=end)

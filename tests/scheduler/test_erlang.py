@@ -959,8 +959,11 @@ def test_an_overloaded_interval_leaves_a_backlog_the_next_one_drains() -> None:
         [30.0, 48.0, 6.0, 6.0], taken=[0.0] * 4, interval_s=900, **TEN_AGENTS
     )
     np.testing.assert_allclose(backlog.share, [0.0, 1.0, 0.75, 0.0])
-    np.testing.assert_allclose(backlog.mean_contacts, [0.0, 9.0, 9.0, 0.0])
+    np.testing.assert_allclose(backlog.start_contacts, [0.0, 0.0, 18.0, 0.0])
     np.testing.assert_allclose(backlog.end_contacts, [0.0, 18.0, 0.0, 0.0])
+    np.testing.assert_allclose(backlog.mean_contacts, [0.0, 9.0, 9.0, 0.0])
+    # The backlog is linear along each spell: at most 4.5 for a quarter of it.
+    np.testing.assert_allclose(backlog.share_at_most(4.5), [1.0, 0.25, 0.25, 1.0])
 
 
 def test_free_agents_take_the_surge_before_a_queue_forms() -> None:
@@ -1006,7 +1009,9 @@ def test_the_backlog_waits_through_the_night_for_the_next_opening() -> None:
         interval_s=900,
     )
     np.testing.assert_allclose(backlog.share, [1.0, 1.0, 1.0, 400 / 900])
+    np.testing.assert_allclose(backlog.start_contacts, [0.0, 18.0, 18.0, 8.0])
     np.testing.assert_allclose(backlog.mean_contacts, [9.0, 18.0, 18.0, 4.0])
+    np.testing.assert_allclose(backlog.share_at_most(10.0), [10 / 18, 0, 0, 1])
     np.testing.assert_allclose(
         backlog.end_contacts, [18.0, 18.0, 18.0, 0.0], atol=1e-12
     )
