@@ -914,8 +914,10 @@ def fluid_backlog(
     following intervals stay optimistic. This is the fluid model of the
     many-server queue with time-varying arrivals and servers, ``M(t)/M/s(t)``
     (Mandelbaum, Massey and Reiman, 1998, *Strong approximations for Markovian
-    service networks*, Queueing Systems 30; the pointwise-stationary fluid
-    flow approximation of Wang, Kolesar, Green and Whitt, 1996). The contacts
+    service networks*, Queueing Systems 30), the limit of many servers and
+    contacts, which Jiménez and Koole (2004, *Scaling and comparison of fluid
+    limits of queues applied to call centers with time-varying parameters*,
+    OR Spectrum 26) apply to call centres temporarily overloaded. The contacts
     in the system ``x`` (in service and waiting), with ``s`` servers (agents,
     or chat slots), follow
 
