@@ -54,6 +54,7 @@ All times are seconds; service level, probabilities and occupancy are fractions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -852,3 +853,174 @@ def carried_over_contacts(
             out[i] = arrivals[i] * (a + (m - a) * mean_share[i]) / a
         m = a + (m - a) * decay[i]
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class FluidBacklog:
+    """The queue a pool's capacity leaves behind, per interval (time order).
+
+    Within an interval the backlog is positive over one spell (a share of the
+    interval), along which it changes linearly from ``start_contacts`` to
+    ``end_contacts``.
+
+    Attributes
+    ----------
+    share : numpy.ndarray
+        Share of each interval (and so of its arrivals) during which the fluid
+        backlog is positive, in [0, 1].
+    start_contacts : numpy.ndarray
+        Backlog when that spell starts, contacts: the backlog carried in, or 0
+        when the pool fills within the interval.
+    end_contacts : numpy.ndarray
+        Backlog when it ends, contacts: at the interval's end, or 0 when spare
+        capacity clears it within the interval.
+    """
+
+    share: FloatArray
+    start_contacts: FloatArray
+    end_contacts: FloatArray
+
+    @property
+    def mean_contacts(self) -> FloatArray:
+        """Mean backlog over the spell, contacts."""
+        mean: FloatArray = (self.start_contacts + self.end_contacts) / 2
+        return mean
+
+    def share_at_most(self, contacts: npt.ArrayLike) -> FloatArray:
+        """Share of each spell during which the backlog is at most ``contacts``
+        (1 where there is no spell)."""
+        low = np.minimum(self.start_contacts, self.end_contacts)
+        span = np.abs(self.end_contacts - self.start_contacts)
+        limit = np.asarray(contacts, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = np.where(span > 0, (limit - low) / span, limit >= low)
+        out: FloatArray = np.clip(below, 0.0, 1.0)
+        return out
+
+
+def fluid_backlog(
+    contacts: npt.ArrayLike,
+    servers: npt.ArrayLike,
+    service_s: npt.ArrayLike,
+    capacity_per_s: npt.ArrayLike,
+    taken: npt.ArrayLike,
+    interval_s: float,
+) -> FluidBacklog:
+    """The fluid backlog of patient contacts beyond a pool's capacity.
+
+    The stationary figures of an interval know nothing of the contacts earlier
+    intervals left waiting, and without abandonment a pool past its capacity
+    has no steady state at all: under sustained overload the figures of the
+    following intervals stay optimistic. This is the fluid model of the
+    many-server queue with time-varying arrivals and servers, ``M(t)/M/s(t)``
+    (Mandelbaum, Massey and Reiman, 1998, *Strong approximations for Markovian
+    service networks*, Queueing Systems 30), the limit of many servers and
+    contacts, which Jiménez and Koole (2004, *Scaling and comparison of fluid
+    limits of queues applied to call centers with time-varying parameters*,
+    OR Spectrum 26) apply to call centres temporarily overloaded. The contacts
+    in the system ``x`` (in service and waiting), with ``s`` servers (agents,
+    or chat slots), follow
+
+    * ``dx/dt = λ − x/τ`` while ``x < s`` (every contact in service, ``τ`` its
+      mean time in service), and
+    * ``dx/dt = λ − c`` while ``x >= s``: the backlog ``q = x − s`` grows by the
+      arrivals beyond the capacity ``c`` (``s/τ`` for calls) and drains only
+      by service.
+
+    Carried from one interval to the next, the excess of an overloaded interval
+    raises the waits of the following ones (through the night, when the queue
+    is closed and no one serves it) until spare capacity drains it, as in the
+    stationary backlog carry-over of Stolletz (2008, *Approximation of the
+    non-stationary M(t)/M(t)/c(t)-queue using stationary queueing models*,
+    European Journal of Operational Research 190).
+
+    Each interval has a constant arrival rate ``λ = contacts/interval_s``, so
+    ``x`` is integrated exactly, phase by phase: below ``s`` it approaches
+    ``a = λ·τ`` as ``a + (x_0 − a)·e^{−t/τ}`` and reaches ``s`` (if ``a > s``)
+    after ``τ·ln((a − x_0)/(a − s))``; from there ``q(t) = q_0 + (λ − c)·t``,
+    which empties (when ``λ < c``) after ``q_0/(c − λ)``, and ``x`` then falls
+    below ``s`` towards ``a``. At the start of interval ``i >= 1`` the contacts
+    ``taken[i]`` leave with agents whose work ends (they finish them
+    elsewhere); ``x`` drops by them, not below 0. The week starts at the first
+    interval's fluid steady state, ``min(a, s)``, with no backlog. With a
+    constant load below capacity and nobody leaving there is never a backlog,
+    and the stationary figures stand.
+
+    Parameters
+    ----------
+    contacts : array_like, shape (m,)
+        Contacts offered in each interval (consecutive intervals in time order;
+        0 where the queue is closed).
+    servers : array_like, shape (m,)
+        Contacts the pool serves at once, ``s``: agents (fractional), times the
+        concurrency for chat.
+    service_s : array_like, shape (m,) or scalar
+        Mean time a contact spends in service ``τ`` while servers are free,
+        seconds: the AHT; for chat, the handle time of a chat among the chats
+        an agent holds on average then (a chat is slower among more).
+    capacity_per_s : array_like, shape (m,) or scalar
+        Contacts the pool completes a second with every server busy, ``c``:
+        agents over the AHT; for chat, agents times
+        :meth:`ConcurrentQueue.chats_per_second` at full concurrency.
+    taken : array_like, shape (m,)
+        Contacts in service that agents whose work ends take with them at the
+        start of each interval (ignored for the first).
+    interval_s : float
+        Interval length, seconds.
+
+    Returns
+    -------
+    FluidBacklog
+        Per interval the share with a backlog, and the backlog when that spell
+        starts and ends, contacts.
+
+    Raises
+    ------
+    ValueError
+        When contacts, servers, capacity or contacts taken are negative, or a
+        time in service is not positive.
+    """
+    arrivals = np.atleast_1d(np.asarray(contacts, dtype=np.float64))
+    shape = arrivals.shape
+    slots = np.broadcast_to(np.asarray(servers, dtype=np.float64), shape)
+    tau = np.broadcast_to(np.asarray(service_s, dtype=np.float64), shape)
+    capacity = np.broadcast_to(np.asarray(capacity_per_s, dtype=np.float64), shape)
+    gone = np.broadcast_to(np.asarray(taken, dtype=np.float64), shape)
+    if min(arrivals.min(initial=0), slots.min(initial=0)) < 0 or (
+        min(capacity.min(initial=0), gone.min(initial=0)) < 0
+    ):
+        raise ValueError(
+            "contacts, servers, capacity_per_s and taken must be >= 0 in every interval"
+        )
+    if (tau <= 0).any():
+        raise ValueError("service_s must be > 0 seconds in every interval")
+    load = arrivals / interval_s * tau  # a = λ·τ
+    excess = (arrivals / interval_s - capacity).tolist()  # λ − c
+    share = np.zeros(shape)
+    start = np.zeros(shape)
+    end = np.zeros(shape)
+    x = min(load[0], slots[0]) if arrivals.size else 0.0
+    steps = zip(load.tolist(), slots.tolist(), tau.tolist(), excess, strict=True)
+    for i, (a, s, t, e) in enumerate(steps):
+        if i > 0:
+            x = max(x - gone[i], 0.0)
+        left_s = float(interval_s)
+        if x < s:  # every contact in service, towards a
+            if a <= s or (a - x) / (a - s) >= math.exp(left_s / t):
+                x = a + (x - a) * math.exp(-left_s / t)
+                continue
+            left_s -= t * math.log((a - x) / (a - s))
+            x = s
+        q = x - s
+        if q <= 0.0 and e <= 0.0:
+            x = a + (s - a) * math.exp(-left_s / t)
+            continue
+        spell_s = left_s if e >= 0.0 else min(q / -e, left_s)
+        start[i] = q
+        share[i] = spell_s / interval_s
+        if spell_s < left_s:  # emptied: below s again, towards a
+            x = a + (s - a) * math.exp(-(left_s - spell_s) / t)
+        else:
+            end[i] = q + e * spell_s
+            x = s + end[i]
+    return FluidBacklog(share=share, start_contacts=start, end_contacts=end)

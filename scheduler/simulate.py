@@ -3,8 +3,9 @@
 The analytic figures of :mod:`scheduler.evaluate` assume, per interval and channel,
 a steady queue with the roster's agents on it: Erlang C or A for phone and walk-in,
 the concurrency model for chat (each at the load carried over from the intervals
-before: agents whose work on a channel ends take the contacts in hand with them),
-a fluid FIFO backlog for email. This module plays the
+before: agents whose work on a channel ends take the contacts in hand with them;
+without patience, behind the fluid backlog an overload leaves), a fluid FIFO
+backlog for email. This module plays the
 week out contact by contact instead, with the same inputs, and reports the figures
 side by side with the analytic ones. It is a hand-rolled event loop (a heap of
 completions merged with two pre-sorted streams, arrivals and roster events) in pure

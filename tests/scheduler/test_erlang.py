@@ -34,6 +34,7 @@ from scheduler.erlang import (
     carried_over_contacts,
     erlang_b,
     erlang_c,
+    fluid_backlog,
     queue_metrics,
     required_agents,
     service_level_curve,
@@ -931,3 +932,93 @@ def test_a_chat_agent_clears_its_chats_one_completion_at_a_time() -> None:
     np.testing.assert_allclose(clearing, [0, 100, two, three, (two + three) / 2, three])
     # Without slowdown, k chats take the harmonic number H_k handle times.
     assert ConcurrentQueue(3).clearing_s(3.0, 60.0) == pytest.approx(60 * 11 / 6)
+
+
+# ---------------------------------------------------------------------------
+# Fluid backlog of patient contacts beyond capacity
+# ---------------------------------------------------------------------------
+
+#: Ten agents of 300 s calls: 30 calls a 900 s interval at full capacity.
+TEN_AGENTS = {"servers": 10.0, "service_s": 300.0, "capacity_per_s": 10 / 300}
+
+
+def test_a_load_below_capacity_leaves_no_backlog() -> None:
+    backlog = fluid_backlog(
+        [24.0, 24.0, 9.0], taken=[0.0, 3.0, 0.0], interval_s=900, **TEN_AGENTS
+    )
+    assert backlog.share.tolist() == [0.0, 0.0, 0.0]
+    assert backlog.mean_contacts.tolist() == [0.0, 0.0, 0.0]
+    assert backlog.end_contacts.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_an_overloaded_interval_leaves_a_backlog_the_next_one_drains() -> None:
+    """30 calls fill the ten agents exactly; 48 then add 18 beyond the 30 they
+    answer (a mean of 9 over the interval); 6 leave 24 of capacity spare, which
+    clears the 18 after 675 s (three quarters of the interval, a mean of 9)."""
+    backlog = fluid_backlog(
+        [30.0, 48.0, 6.0, 6.0], taken=[0.0] * 4, interval_s=900, **TEN_AGENTS
+    )
+    np.testing.assert_allclose(backlog.share, [0.0, 1.0, 0.75, 0.0])
+    np.testing.assert_allclose(backlog.start_contacts, [0.0, 0.0, 18.0, 0.0])
+    np.testing.assert_allclose(backlog.end_contacts, [0.0, 18.0, 0.0, 0.0])
+    np.testing.assert_allclose(backlog.mean_contacts, [0.0, 9.0, 9.0, 0.0])
+    # The backlog is linear along each spell: at most 4.5 for a quarter of it.
+    np.testing.assert_allclose(backlog.share_at_most(4.5), [1.0, 0.25, 0.25, 1.0])
+
+
+def test_free_agents_take_the_surge_before_a_queue_forms() -> None:
+    """15 calls keep 5 of the 10 agents busy; with 60 the number in service
+    heads for 20 as 20 − 15·e^(−t/300 s) and fills the ten after
+    300·ln(15/10) s; only then does the queue grow, at 60 − 30 calls an
+    interval."""
+    backlog = fluid_backlog(
+        [15.0, 60.0], taken=[0.0, 0.0], interval_s=900, **TEN_AGENTS
+    )
+    spell_s = 900 - 300 * math.log(1.5)
+    grows_per_s = 30 / 900
+    assert backlog.share[1] == pytest.approx(spell_s / 900, rel=1e-12)
+    assert backlog.mean_contacts[1] == pytest.approx(
+        grows_per_s * spell_s / 2, rel=1e-12
+    )
+    assert backlog.end_contacts[1] == pytest.approx(grows_per_s * spell_s, rel=1e-12)
+
+
+def test_agents_leaving_with_calls_in_hand_delay_the_queue() -> None:
+    """33 calls an interval exceed the ten agents' 30; at the second start
+    agents leaving take 4 calls in service with them, so the pool refills
+    from 6 towards 11 and is full after 300·ln(5) s."""
+    backlog = fluid_backlog(
+        [30.0, 33.0], taken=[0.0, 4.0], interval_s=900, **TEN_AGENTS
+    )
+    spell_s = 900 - 300 * math.log(5)
+    assert backlog.share[1] == pytest.approx(spell_s / 900, rel=1e-12)
+    assert backlog.end_contacts[1] == pytest.approx(3 / 900 * spell_s, rel=1e-12)
+
+
+def test_the_backlog_waits_through_the_night_for_the_next_opening() -> None:
+    """48 calls on ten agents leave 18 waiting when the agents go home with the
+    ten in service; the 18 wait through two closed intervals; in the morning
+    ten agents take ten of them at once, and the 12 calls of the interval leave
+    18 of capacity spare, which clears the other 8 after 400 s."""
+    backlog = fluid_backlog(
+        [48.0, 0.0, 0.0, 12.0],
+        servers=[10.0, 0.0, 0.0, 10.0],
+        service_s=300.0,
+        capacity_per_s=[1 / 30, 0.0, 0.0, 1 / 30],
+        taken=[0.0, 10.0, 0.0, 0.0],
+        interval_s=900,
+    )
+    np.testing.assert_allclose(backlog.share, [1.0, 1.0, 1.0, 400 / 900])
+    np.testing.assert_allclose(backlog.start_contacts, [0.0, 18.0, 18.0, 8.0])
+    np.testing.assert_allclose(backlog.mean_contacts, [9.0, 18.0, 18.0, 4.0])
+    np.testing.assert_allclose(backlog.share_at_most(10.0), [10 / 18, 0, 0, 1])
+    np.testing.assert_allclose(
+        backlog.end_contacts, [18.0, 18.0, 18.0, 0.0], atol=1e-12
+    )
+
+
+def test_fluid_backlog_rejects_negative_contacts_and_non_positive_times() -> None:
+    with pytest.raises(ValueError, match="must be >= 0"):
+        fluid_backlog([-1.0], taken=[0.0], interval_s=900, **TEN_AGENTS)
+    with pytest.raises(ValueError, match="service_s must be > 0"):
+        fluid_backlog([1.0], 10.0, 0.0, 1.0, [0.0], 900)

@@ -263,6 +263,39 @@ def test_agents_going_on_break_take_their_calls_and_lighten_the_pool(
     assert coverage[col.SERVICE_LEVEL].iloc[1] > stationary.service_level[0] + 0.002
 
 
+def test_calls_left_waiting_by_an_overload_hold_up_the_next_interval(
+    centre_with: CentreWith, make_forecast: MakeForecast
+) -> None:
+    """9 agents answer 0.05 calls a second (180 s each). 100 calls in the first
+    half hour (10 Erlangs) fill them and leave 10 waiting at its end; 40 in the
+    next leave 0.0278 a second spare, which clears the 10 after 360 s: a fifth
+    of the interval's callers wait behind a mean backlog of 5 calls (100 s),
+    answered within 20 s (as in the stationary queue) only behind the last
+    call of it, a tenth of that time; the rest get the carried-over figure (the
+    load decays from 10 Erlangs to 4 with time constant 180 s/(1 − C(9, 4)))."""
+    centre = centre_with(PUBLISHED)
+    forecast = make_forecast("phone", "2026-01-05 10:00", [100.0, 40.0], 180.0, 30)
+    requirements = compute_requirements(forecast, centre)
+    rows = phone_team(9, "2026-01-05 10:00", "2026-01-05 11:00")
+    coverage = evaluate_roster(
+        roster_frame(rows), requirements, centre, load_agents(None, centre)
+    ).coverage
+    x = 1800 / (180.0 / (1 - erlang_c(9, 4.0)[0]))
+    carried = 40 * (4 + 6 * -math.expm1(-x) / x) / 4
+    clear = queue_metrics(LiveQueue(None), 9, carried, 180.0, 1800, 20)
+    assert coverage[col.SERVICE_LEVEL].iloc[0] == 0.0
+    assert np.isinf(coverage[col.ASA_SECONDS].iloc[0])
+    assert coverage[col.SERVICE_LEVEL].iloc[1] == pytest.approx(
+        (0.8 + 0.2 * 0.1) * clear.service_level[0], rel=1e-9
+    )
+    assert coverage[col.ASA_SECONDS].iloc[1] == pytest.approx(
+        0.2 * 100.0 + 0.8 * clear.asa_s[0], rel=1e-9
+    )
+    assert coverage[col.OCCUPANCY].iloc[1] == pytest.approx(
+        0.2 + 0.8 * clear.occupancy[0], rel=1e-9
+    )
+
+
 def test_an_agent_moving_from_phone_to_chat_starts_late_by_the_call_in_hand(
     sample_centre: Centre, make_forecast: MakeForecast
 ) -> None:

@@ -51,7 +51,8 @@ def test_a_keep_roster_sweep_tabulates_every_value_and_channel(
     assert chat["required_agent_hours"].is_monotonic_increasing
     assert chat["service_level"].is_monotonic_decreasing
     # Phone's weekly figure weighs the intervals by their (changed) contacts, so
-    # only the intervals where chat takes contacts must all improve.
+    # only the intervals where chat takes contacts must all improve (but for
+    # 0.0001 where agents moving from a busier chat start on phone later).
     coverage = [r.keep_roster.coverage for r in result.results]
     phone_rows = [
         c.loc[c["channel"] == "phone"].reset_index(drop=True) for c in coverage
@@ -61,7 +62,7 @@ def test_a_keep_roster_sweep_tabulates_every_value_and_channel(
     for lower, higher in itertools.pairwise(phone_rows):
         assert (
             higher.loc[moved, "service_level"]
-            >= lower.loc[moved, "service_level"] - 1e-9
+            >= lower.loc[moved, "service_level"] - 1e-4
         ).all()
     records = result.records()
     assert [r["value"] for r in records] == rates
