@@ -303,7 +303,7 @@ def solve_roster(
             best = Incumbent(values, solver.objective_value)
     proven = status == cp_model.OPTIMAL
     target = bound / (1 - settings.relative_gap)
-    if not proven and best.objective > target:
+    if not proven and best.objective > target and time.monotonic() < plan_until:
 
         def improved(incumbent: Incumbent) -> None:
             callback.report(incumbent.objective, bound)
