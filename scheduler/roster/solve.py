@@ -270,14 +270,7 @@ def solve_roster(
     settings = settings or SolveSettings()
     started = time.monotonic()
     weights = settings.weights
-    lp = solve_lp(
-        problem,
-        settings.mode,
-        weights,
-        floor_share=settings.floor_share,
-        email_carry_in_s=settings.email_carry_in_s,
-        time_limit_s=max(settings.time_limit_s * LP_SHARE, 3.0),
-    )
+    lp = _lp(problem, settings, max(settings.time_limit_s * LP_SHARE, 3.0))
     starts = _first_counts(problem, settings, lp, hints)
     pricing_began = time.monotonic()
     first_price, master, start_values, _ = _cheapest_start(problem, settings, starts)
@@ -490,6 +483,24 @@ def counts_of(
     return Fixed(n, b, patterns)
 
 
+def _lp(
+    problem: RosterProblem,
+    settings: SolveSettings,
+    time_limit_s: float,
+    fixed: Fixed | None = None,
+) -> LpSolution:
+    """The staffing model's LP relaxation under the solve's settings."""
+    return solve_lp(
+        problem,
+        settings.mode,
+        settings.weights,
+        floor_share=settings.floor_share,
+        email_carry_in_s=settings.email_carry_in_s,
+        time_limit_s=time_limit_s,
+        fixed=fixed,
+    )
+
+
 def _first_counts(
     problem: RosterProblem,
     settings: SolveSettings,
@@ -508,14 +519,11 @@ def _first_counts(
         # The LP's breaks may float away from the shifts that take them; with
         # the whole shifts fixed, an LP places them in their windows (S centre:
         # first plan 36.5k -> 32.4k EUR, for 1.2 s).
-        placed = solve_lp(
+        placed = _lp(
             problem,
-            settings.mode,
-            settings.weights,
-            floor_share=settings.floor_share,
-            email_carry_in_s=settings.email_carry_in_s,
-            time_limit_s=settings.time_limit_s * BREAK_LP_SHARE,
-            fixed=Fixed(counts, None, None),
+            settings,
+            settings.time_limit_s * BREAK_LP_SHARE,
+            Fixed(counts, None, None),
         )
         mass = placed.b or lp.b
         starts.append(Fixed(counts, rounded_breaks(problem, counts, mass)))
