@@ -43,6 +43,10 @@ class Weights:
         leave, locks or closed days leave no valid week.
     bent_hours_cents_per_hour : int
         Price of each paid hour outside the contract's weekly range.
+    hours_pairing_cents_per_agent : int
+        Staffing model: price of each long shift (or short one) that no shorter
+        (longer) shift on another day can pair with in an agent's week, so that
+        the assignment must move a shift: about an agent-hour under the floor.
     prefer_off_cents, prefer_on_cents : int
         Price of working on a ``prefer_off`` day, or not on a ``prefer_on`` day.
     start_change_cents_per_hour : int
@@ -63,6 +67,7 @@ class Weights:
     count_moved_cents: int = 1500
     bent_week_cents_per_agent: int = 1_000_000
     bent_hours_cents_per_hour: int = 100_000
+    hours_pairing_cents_per_agent: int = 20000
     prefer_off_cents: int = 3000
     prefer_on_cents: int = 1500
     start_change_cents_per_hour: int = 200

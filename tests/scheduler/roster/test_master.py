@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.requirements import compute_requirements
 from scheduler.roster.master import Backend, Fixed, build_master
 from scheduler.roster.problem import RosterProblem
-from scheduler.roster.search import solve_lp
+from scheduler.roster.search import linear_model, solve_lp
 from scheduler.roster.weights import DEFAULT_WEIGHTS
 from tests.scheduler.roster.tiny import (
     BREAKS_30,
@@ -229,6 +231,66 @@ def test_breaks_of_free_shifts_are_counted_per_group_only() -> None:
             model.add(v == (2 if k == EIGHT + 2 else 0))
     solver = cp_model.CpSolver()
     assert solver.status_name(solver.solve(model)) == "OPTIMAL"
+
+
+def two_days_of_eight_hours() -> RosterProblem:
+    """Three agents, each exactly 2 days and at most 8 h: 4 h a day on average."""
+    centre = tiny_centre(
+        {"phone": phone({"monday": "08:00-13:00", "tuesday": "08:00-13:00"})},
+        {"two": contract(6, 8, 2, 2)},
+        lengths_hours=(3, 4, 5),
+        latest_end="13:00",
+    )
+    requirements = compute_requirements(week_forecast("phone", {}), centre)
+    return problem_of(centre, staff(3, "two"), requirements)
+
+
+@pytest.mark.parametrize(
+    ("tuesday", "unpaired"),
+    [
+        ((3, 3, 5), 0.0),  # weeks 5+3, 5+3 and 3+5 h
+        ((3, 4, 4), 1.0),  # 24 h in all, yet one 5 h Monday meets a 4 h Tuesday
+    ],
+)
+def test_long_shifts_need_short_ones_to_keep_each_agent_in_hours(
+    tuesday: tuple[int, int, int], unpaired: float
+) -> None:
+    """Mondays of 5, 5 and 3 h in 8 h weeks: both 5 h need a Tuesday under 4 h."""
+    problem = two_days_of_eight_hours()
+    n: dict[tuple[int, int, int], int] = defaultdict(int)
+    for day, hours in [(0, 5), (0, 5), (0, 3)] + [(1, h) for h in tuesday]:
+        n[0, day, template_at(problem, "08:00", hours)] += 1
+    solved = solve_master(problem, fixed=Fixed(dict(n), {}))
+    assert solved.amounts("contract.hours_pairing") == (
+        {"day 0 (max hours)": unpaired} if unpaired else {}
+    )
+    price = DEFAULT_WEIGHTS.hours_pairing_cents_per_agent
+    assert solved.cost("contract.hours_pairing") == unpaired * price
+    # The group's hours are inside its range either way: 24 h of 3 x 8 h.
+    assert solved.cost("contract.hours_over") == solved.cost("contract.hours_short")
+    assert solved.cost("contract.hours_over") == 0
+
+
+def test_the_lp_relaxation_does_not_pair_shifts() -> None:
+    """Fractional counts keep the pairing anyway: the LP model has no such terms."""
+    problem = two_days_of_eight_hours()
+    _, master = linear_model(
+        problem, "interval", DEFAULT_WEIGHTS, floor_share=0.75, email_carry_in_s=0.0
+    )
+    assert not [p for p in master.penalties if p.rule == "contract.hours_pairing"]
+    _, mip = linear_model(
+        problem,
+        "interval",
+        DEFAULT_WEIGHTS,
+        floor_share=0.75,
+        email_carry_in_s=0.0,
+        integer_counts=True,
+    )
+    # No shift is under min/k = 3 h, so only the max side has terms.
+    assert {p.when for p in mip.penalties if p.rule == "contract.hours_pairing"} == {
+        "day 0 (max hours)",
+        "day 1 (max hours)",
+    }
 
 
 def test_presence_is_working_agents_less_those_on_a_break() -> None:
