@@ -451,12 +451,11 @@ def _hours_pairing(
     """Long and short shifts of a group paired as each agent's hours require.
 
     The group's paid hours are summed, but each agent's must lie in the
-    contract's range: for each ``k`` from the group's least days to the
-    contract's most, an agent on ``k`` or more days whose shift on day ``d`` is
-    longer than ``max/k`` must have one shorter than ``max/k`` on another day
-    (else the week passes ``max``), and an agent on ``k`` or fewer days with one
-    shorter than ``min/k`` must have one longer than ``min/k``. A shift belongs
-    to one agent, so on each day and for each ``k``
+    contract's range: with ``k`` the contract's most days, an agent on ``k`` or
+    more days whose shift on day ``d`` is longer than ``max/k`` must have one
+    shorter than ``max/k`` on another day (else the week passes ``max``), and an
+    agent on ``k`` or fewer days with one shorter than ``min/k`` must have one
+    longer than ``min/k``. A shift belongs to one agent, so on each day
 
     * long shifts <= short shifts on the other days + agents on fewer days;
     * short shifts <= long shifts on the other days + agents on more days.
@@ -464,22 +463,17 @@ def _hours_pairing(
     Every roster keeps both, so the LP bound stays a bound. Without them the M
     benchmark centre's plan gave 15 part-time agents at their most hours a
     Saturday 6 h shift (5.5 h paid, others 5 h) with too few short shifts to pair:
-    the assignment shortened them all, 4.6k EUR of coverage lost (and L's
-    part-time agents on 4 days needed ``k = 4``). A pair missing
+    the assignment shortened them all, 4.6k EUR of coverage lost. A pair missing
     costs ``hours_pairing_cents_per_agent`` (``contract.hours_pairing``): the
     move it will take in the assignment, not a bent contract.
     """
     backend = m.backend
+    k = g.contract.max_days
+    if k <= 0:
+        return
     price = weights.hours_pairing_cents_per_agent
-    sides = [
-        (side, k, level / k, sign)
-        for k in range(max(g.min_days, 1), g.contract.max_days + 1)
-        for side, level, sign in (
-            ("max", g.max_paid_slots, 1),
-            ("min", g.min_paid_slots, -1),
-        )
-    ]
-    for side, k, level, sign in sides:
+    sides = (("max", g.max_paid_slots / k, 1), ("min", g.min_paid_slots / k, -1))
+    for side, level, sign in sides:
 
         def beyond(d: int, sign: float = sign, level: float = level) -> list[Any]:
             """Shifts on ``d`` past ``level`` (longer if sign is 1, else shorter)."""
@@ -503,14 +497,14 @@ def _hours_pairing(
                 for p in patterns
                 if d in p and sign * (k - len(p)) > 0
             ]
-            slack = backend.var(0, g.size, f"hours_pairing[{g.key},{side},{k},{d}]")
+            slack = backend.var(0, g.size, f"hours_pairing[{g.key},{side},{d}]")
             paired = backend.sum(others) + backend.sum(spare) + slack
             backend.add(backend.sum(ahead[d]) <= paired)
             m.penalties.append(
                 Penalty(
                     "contract.hours_pairing",
                     g.key,
-                    f"day {d} ({side} hours, {k} days)",
+                    f"day {d} ({side} hours)",
                     "agents",
                     price,
                     slack,
