@@ -561,13 +561,7 @@ def _interpolated(
         np.where(share > 0.5, ceil.asa_s, np.inf),
         _lerp(floor.asa_s, ceil.asa_s, share),
     )
-    return QueueMetrics(
-        service_level=_lerp(floor.service_level, ceil.service_level, share),
-        prob_wait=_lerp(floor.prob_wait, ceil.prob_wait, share),
-        asa_s=asa,
-        occupancy=_lerp(floor.occupancy, ceil.occupancy, share),
-        prob_abandon=_lerp(floor.prob_abandon, ceil.prob_abandon, share),
-    )
+    return _blend(floor, ceil, share, asa)
 
 
 def _in_rows(order: IntArray, backlog: FluidBacklog) -> FluidBacklog:
@@ -591,14 +585,23 @@ def _mixed(
     """Figures of an interval whose arrivals find a backlog ``share`` of the time
     (figures ``behind``) and none the rest (``clear``); an infinite ASA (an
     unstable queue) stays infinite."""
+    asa = np.where(
+        np.isinf(clear.asa_s), np.inf, _lerp(clear.asa_s, behind.asa_s, share)
+    )
+    return _blend(clear, behind, share, asa)
+
+
+def _blend(
+    low: QueueMetrics, high: QueueMetrics, share: FloatArray, asa_s: FloatArray
+) -> QueueMetrics:
+    """Every figure ``share`` of the way from ``low`` to ``high``, with the ASA
+    given (each caller treats an infinite one its own way)."""
     return QueueMetrics(
-        service_level=_lerp(clear.service_level, behind.service_level, share),
-        prob_wait=_lerp(clear.prob_wait, behind.prob_wait, share),
-        asa_s=np.where(
-            np.isinf(clear.asa_s), np.inf, _lerp(clear.asa_s, behind.asa_s, share)
-        ),
-        occupancy=_lerp(clear.occupancy, behind.occupancy, share),
-        prob_abandon=_lerp(clear.prob_abandon, behind.prob_abandon, share),
+        service_level=_lerp(low.service_level, high.service_level, share),
+        prob_wait=_lerp(low.prob_wait, high.prob_wait, share),
+        asa_s=asa_s,
+        occupancy=_lerp(low.occupancy, high.occupancy, share),
+        prob_abandon=_lerp(low.prob_abandon, high.prob_abandon, share),
     )
 
 
