@@ -22,8 +22,9 @@
    roster's, its channel allocation by HiGHS, its price by CP-SAT. That price plus
    the soft rules of the assignment is the roster's objective; the gap is measured
    against the bound of step 1 (or CP-SAT's, when higher).
-6. Each agent gets a channel in each slot, from the group's allocation, keeping the
-   channel they had in the slot before where they can.
+6. Each agent gets a channel in each slot, from the group's allocation rearranged,
+   at the same totals per channel and slot, for the fewest moves between channels
+   (:mod:`scheduler.roster.channels`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ from ortools.sat.python import cp_model
 from scheduler import schema as col
 from scheduler.roster.assign import assign_agents
 from scheduler.roster.break_placement import place_breaks
+from scheduler.roster.channels import (
+    Quota,
+    agent_channels,
+    fewest_moves,
+    present_slots,
+)
 from scheduler.roster.coverage import add_coverage
 from scheduler.roster.initial import (
     allocation_hint,
@@ -829,53 +836,15 @@ def _channels(
     shifts: Mapping[tuple[str, int], int],
     breaks: Mapping[tuple[str, int, int], int],
 ) -> dict[tuple[str, int], str]:
-    """Channel of each agent in each slot they work, from the group allocation."""
-    quota: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    """Channel of each agent in each slot they work, from the group allocation
+    rearranged for the fewest moves (:mod:`scheduler.roster.channels`)."""
+    quota: Quota = defaultdict(dict)
     for (gi, c, t), v in master.y.items():
         value = int(solver.value(v))
         if value:
             quota[gi, t][c] = value
-    present = _present_slots(problem, shifts, breaks)
-    out: dict[tuple[str, int], str] = {}
-    for gi, g in enumerate(problem.groups):
-        for t in range(problem.n_slots + problem.slots_per_day):
-            agents = [a for a in g.agent_ids if t in present.get(a, ())]
-            if not agents:
-                continue
-            left = dict(quota.get((gi, t), {}))
-            todo = []
-            for a in agents:
-                before = out.get((a, t - 1))
-                if before is not None and left.get(before, 0) > 0:
-                    out[a, t] = before
-                    left[before] -= 1
-                else:
-                    todo.append(a)
-            for a in todo:
-                open_c = [c for c, k in left.items() if k > 0]
-                if open_c:
-                    out[a, t] = open_c[0]
-                    left[open_c[0]] -= 1
-                else:
-                    out[a, t] = out.get((a, t - 1), g.skills[0])
-    return out
-
-
-def _present_slots(
-    problem: RosterProblem,
-    shifts: Mapping[tuple[str, int], int],
-    breaks: Mapping[tuple[str, int, int], int],
-) -> dict[str, set[int]]:
-    present: dict[str, set[int]] = defaultdict(set)
-    for (a, d), s in shifts.items():
-        first, end = problem.shift_span(d, s)
-        slots = set(range(first, end))
-        for w in problem.templates[s].breaks:
-            offset = breaks.get((a, d, w.rule))
-            if offset is not None:
-                slots -= set(range(first + offset, first + offset + w.duration_slots))
-        present[a] |= slots
-    return present
+    present = present_slots(problem, shifts, breaks)
+    return agent_channels(problem, fewest_moves(problem, quota), present)
 
 
 def roster_frame(
