@@ -56,6 +56,13 @@ def _shift(roster: pd.DataFrame, agent: str, day: dt.date) -> pd.Series:
     return (roster["agent_id"] == agent) & (roster["date"] == day)
 
 
+def _scheduled(plan: Plan, channel: str) -> pd.Series:
+    """Agents scheduled on ``channel`` per interval start, from the evaluation."""
+    coverage = plan.evaluation.coverage
+    mine = coverage.loc[coverage["channel"] == channel]
+    return mine.set_index("interval_start")["scheduled"]
+
+
 def _work_channels(rows: pd.DataFrame) -> str:
     return ";".join(sorted(set(rows.loc[rows["activity"] == "work", "channel"])))
 
@@ -233,10 +240,18 @@ def test_the_diff_finds_exactly_the_shift_moved_by_hand_and_the_kpi_changes(
             assert kpis.loc[(scope, key), "change"] == new[key] - value
             compared += 1
     assert compared > 40
-    # The moved hour changes the service level of the agent's channel; the hours
-    # are the same, so paid hours are not.
+    # The moved hour takes an agent off the channel in the shift's first hour and
+    # adds one after its end; the hours are the same, so paid hours are not.
     channel = before.loc[before["activity"] == "work", "channel"].iloc[0]
-    assert kpis.loc[(channel, "service_level"), "change"] != 0
+    start, end = before["start"].min(), before["end"].max()
+    change = _scheduled(moved_plan, channel) - _scheduled(sample_plan, channel)
+    assert change[(change.index >= start) & (change.index < start + HOUR)].eq(-1).all()
+    assert change[(change.index >= end) & (change.index < end + HOUR)].eq(1).all()
+    # The first and the last hour, and each break moved an hour with the shift
+    # (more than an hour apart on the sample centre): netting to none.
+    off = before.loc[before["activity"] != "work"]
+    quarters = int(((off["end"] - off["start"]).sum()) / pd.Timedelta(minutes=15))
+    assert (change.abs().sum(), change.sum()) == (8 + 2 * quarters, 0)
     assert kpis.loc[("overall", "paid_hours"), "change"] == 0
     # The audit counts exist in the solved plan only.
     assert math.isnan(kpis.loc[("audit", "rest"), "b"])
