@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 import numpy as np
@@ -16,8 +15,13 @@ from scheduler.roster.channels import Quota, agent_channels, fewest_moves
 from scheduler.roster.inputs import RosterInputs
 from scheduler.roster.problem import RosterProblem, build_problem
 from tests.scheduler.roster.conftest import eight_hours
+from tests.scheduler.roster.flat_week import (
+    FLAT,
+    WEEK_START,
+    flat_forecast,
+    flat_problem,
+)
 
-WEEK_START = dt.date(2026, 1, 5)
 #: Monday 10:00 on the sample centre's 15-minute grid: phone and chat are open.
 TEN = 40
 
@@ -27,32 +31,10 @@ def centre() -> Centre:
     return load_centre()
 
 
-def _requirements(centre: Centre) -> pd.DataFrame:
-    stamps = pd.date_range("2026-01-05", periods=7 * 96, freq="15min")
-    frames = [
-        pd.DataFrame(
-            {
-                "channel": name,
-                "interval_start": stamps,
-                "contacts": contacts,
-                "aht_seconds": aht,
-            }
-        )
-        for name, contacts, aht in (
-            ("phone", 60.0, 300.0),
-            ("chat", 20.0, 540.0),
-            ("email", 5.0, 420.0),
-            ("face_to_face", 3.0, 900.0),
-        )
-    ]
-    return compute_requirements(pd.concat(frames), centre)
-
-
 @pytest.fixture(scope="module")
 def problem(centre: Centre) -> RosterProblem:
     """The sample agents against a week of flat demand on every channel."""
-    inputs = RosterInputs(centre, load_agents(None, centre), WEEK_START)
-    return build_problem(inputs, _requirements(centre))
+    return flat_problem(centre)
 
 
 def _phone_and_chat(problem: RosterProblem) -> list[int]:
@@ -153,8 +135,10 @@ def test_a_group_with_a_locked_shift_keeps_its_allocation(centre: Centre) -> Non
     agents = load_agents(None, centre)
     agent = agents.loc[agents["skills"] == ("phone", "chat"), "agent_id"].iloc[0]
     locked = eight_hours(agent, "2026-01-05", "08:00", channel="chat")
+    forecast = pd.concat([flat_forecast(name) for name in FLAT])
     problem = build_problem(
-        RosterInputs(centre, agents, WEEK_START, locked=locked), _requirements(centre)
+        RosterInputs(centre, agents, WEEK_START, locked=locked),
+        compute_requirements(forecast, centre),
     )
     mine = next(gi for gi, g in enumerate(problem.groups) if agent in g.agent_ids)
     other = _phone_and_chat(problem)[0]

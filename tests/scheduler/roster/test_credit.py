@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from scheduler.agents import load_agents
 from scheduler.config import Centre, load_centre
 from scheduler.erlang import service_level_curve
 from scheduler.evaluate import carried_service_level
@@ -21,12 +19,10 @@ from scheduler.roster.credit import (
     reaching_scales,
 )
 from scheduler.roster.curves import scheduled_curve
-from scheduler.roster.inputs import RosterInputs
-from scheduler.roster.problem import build_problem
 from scheduler.shifts import shift_templates
+from tests.scheduler.roster.flat_week import STAMPS, flat_forecast, flat_problem
 from tests.scheduler.roster.tiny import BREAKS_30, contract, phone, tiny_centre
 
-STAMPS = pd.date_range("2026-01-05", periods=7 * 96, freq="15min")
 HOUR = np.asarray(STAMPS.hour + STAMPS.minute / 60)
 #: A channel's agents leave (a break, a lunch, the shift's end) once in 8 slots.
 EXIT_RATE = 0.125
@@ -52,13 +48,7 @@ def _rows(
 
 
 def _flat(centre: Centre, name: str) -> pd.DataFrame:
-    contacts, aht_s = {
-        "phone": (60.0, 300.0),
-        "chat": (20.0, 540.0),
-        "email": (5.0, 420.0),
-        "face_to_face": (3.0, 900.0),
-    }[name]
-    return _rows(centre, name, np.full(STAMPS.size, contacts), aht_s)
+    return compute_requirements(flat_forecast(name), centre)
 
 
 def _peaked_chat(centre: Centre) -> pd.DataFrame:
@@ -183,9 +173,7 @@ def test_the_curves_read_the_credit_as_more_scheduled_agents(centre: Centre) -> 
     """A credit of 0.1 reads the curve at 1.1 times the scheduled agents: 10
     scheduled are 10 × 0.88 × 1.1 = 9.68 net at 12 % shrinkage, interpolated
     between Erlang's figures for 9 and 10 agents."""
-    requirements = pd.concat([_flat(centre, name) for name in centre.channels])
-    inputs = RosterInputs(centre, load_agents(None, centre), dt.date(2026, 1, 5))
-    demand = build_problem(inputs, requirements).channels["chat"]
+    demand = flat_problem(centre).channels["chat"]
     assert demand.credit > 0
     plain = scheduled_curve(dataclasses.replace(demand, credit=0.0), 900, 20)
     credited = scheduled_curve(dataclasses.replace(demand, credit=0.1), 900, 20)

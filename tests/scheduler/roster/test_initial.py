@@ -6,22 +6,19 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
-import pandas as pd
 import pytest
 
-from scheduler.agents import load_agents
 from scheduler.config import Centre, load_centre
-from scheduler.requirements import compute_requirements
 from scheduler.roster.initial import (
     allocation_hint,
     initial_week,
     rounded_breaks,
     rounded_counts,
 )
-from scheduler.roster.inputs import RosterInputs
-from scheduler.roster.problem import RosterProblem, build_problem, day_pattern_ok
+from scheduler.roster.problem import RosterProblem, day_pattern_ok
 from scheduler.roster.solve import contract_pay_bound, counts_of
 from scheduler.roster.weights import DEFAULT_WEIGHTS
+from tests.scheduler.roster.flat_week import flat_problem
 
 WEEK_START = dt.date(2026, 1, 5)
 
@@ -33,27 +30,8 @@ def centre() -> Centre:
 
 @pytest.fixture(scope="module")
 def problem(centre: Centre) -> RosterProblem:
-    """The sample agents against a week of flat phone and chat demand."""
-    stamps = pd.date_range("2026-01-05", periods=7 * 96, freq="15min")
-    frames = [
-        pd.DataFrame(
-            {
-                "channel": name,
-                "interval_start": stamps,
-                "contacts": contacts,
-                "aht_seconds": aht,
-            }
-        )
-        for name, contacts, aht in (
-            ("phone", 60.0, 300.0),
-            ("chat", 20.0, 540.0),
-            ("email", 5.0, 420.0),
-            ("face_to_face", 3.0, 900.0),
-        )
-    ]
-    requirements = compute_requirements(pd.concat(frames), centre)
-    inputs = RosterInputs(centre, load_agents(None, centre), WEEK_START)
-    return build_problem(inputs, requirements)
+    """The sample agents against a week of flat demand on every channel."""
+    return flat_problem(centre)
 
 
 def test_every_greedy_week_keeps_the_contract(problem: RosterProblem) -> None:
