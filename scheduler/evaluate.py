@@ -550,40 +550,6 @@ def _queue_figures(
     )
 
 
-def carried_service_level(
-    rows: pd.DataFrame,
-    net: FloatArray,
-    leaving: FloatArray,
-    channel: Channel,
-    centre: Centre,
-) -> FloatArray:
-    """Service level per interval of a live, chat or walk-in channel, load carried over.
-
-    The figures of :func:`evaluate_roster` (see the module docstring) without late
-    starts, for a staffing given as arrays rather than a roster.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        The channel's requirement rows (``interval_start``, ``open``, ``contacts``,
-        ``aht_seconds``).
-    net : numpy.ndarray
-        Net agents on the channel per row (after shrinkage).
-    leaving : numpy.ndarray
-        Net agents whose work on the channel ends at each row's start.
-    channel : Channel
-        The channel (not deferrable).
-    centre : Centre
-        The centre (its interval length).
-
-    Returns
-    -------
-    numpy.ndarray
-        Expected share answered within the target time per row; NaN where closed.
-    """
-    return _queue_figures(rows, net, leaving, channel, centre).service_level
-
-
 def _interpolated(
     floor: QueueMetrics, ceil: QueueMetrics, share: FloatArray
 ) -> QueueMetrics:

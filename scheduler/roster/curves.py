@@ -2,12 +2,9 @@
 
 The staffing maths gives the service level for ``n`` agents actually handling a
 queue. A roster schedules agents; shrinkage (absence, training) takes its share, so
-``s`` scheduled agents are ``s·(1 - shrinkage)`` net agents on average, and the
-channel's planning credit (:mod:`scheduler.roster.credit`: contacts agents finish
-as their work ends, the load carried over) makes them ``s·(1 - shrinkage)·(1 +
-credit)``. The figures at a fractional net headcount are interpolated linearly
-between the two whole headcounts around it; :mod:`scheduler.evaluate` reads a
-finished roster the same way.
+``s`` scheduled agents are ``s·(1 - shrinkage)`` net agents on average. The figures
+at a fractional net headcount are interpolated linearly between the two whole
+headcounts around it; :mod:`scheduler.evaluate` reads a finished roster the same way.
 """
 
 from __future__ import annotations
@@ -66,7 +63,7 @@ def scheduled_curve(
     channel = demand.channel
     slots = np.flatnonzero(demand.open & (demand.contacts > 0))
     kept = 1.0 - channel.shrinkage
-    net = np.arange(s_max + 1) * kept * (1 + demand.credit)
+    net = np.arange(s_max + 1) * kept
     low = np.floor(net + 1e-9).astype(np.int64)
     share = net - low
     curve = service_level_curve(

@@ -27,7 +27,6 @@ import pandas as pd
 from scheduler import schema as col
 from scheduler.config import Centre, Channel, Contract
 from scheduler.requirements import open_seconds
-from scheduler.roster.credit import menu_exit_rate, planning_credit
 from scheduler.roster.inputs import DAYS_PER_WEEK, RosterInputs
 from scheduler.shifts import (
     MINUTES_PER_DAY,
@@ -62,10 +61,6 @@ class ChannelDemand:
         Seconds of each slot inside opening (processing) hours.
     required, required_fractional : numpy.ndarray
         Agents to schedule per slot after shrinkage (integer and unrounded).
-    credit : float
-        Share of the scheduled agents the service-level curves add for contacts
-        that agents finish as their work ends, and for the load carried over
-        (:mod:`scheduler.roster.credit`); 0 for email.
     """
 
     name: str
@@ -76,7 +71,6 @@ class ChannelDemand:
     processing_s: FloatArray
     required: FloatArray
     required_fractional: FloatArray
-    credit: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -258,9 +252,8 @@ def build_problem(inputs: RosterInputs, requirements: pd.DataFrame) -> RosterPro
         periods=DAYS_PER_WEEK * MINUTES_PER_DAY // minutes,
         freq=f"{minutes}min",
     ).tz_localize(centre.zone, ambiguous="NaT", nonexistent="NaT")
-    exit_rate = menu_exit_rate(templates)
     channels = {
-        name: _demand(requirements, name, channel, inputs, minutes, exit_rate)
+        name: _demand(requirements, name, channel, inputs, minutes)
         for name, channel in centre.channels.items()
     }
     on_menu = len(templates)
@@ -299,7 +292,6 @@ def _demand(
     channel: Channel,
     inputs: RosterInputs,
     minutes: int,
-    exit_rate: float,
 ) -> ChannelDemand:
     n = DAYS_PER_WEEK * MINUTES_PER_DAY // minutes
     rows = requirements.loc[requirements[col.CHANNEL] == name]
@@ -327,7 +319,6 @@ def _demand(
         processing_s=processing,
         required=spread(col.REQUIRED),
         required_fractional=spread(col.REQUIRED_FRACTIONAL),
-        credit=planning_credit(rows, channel, inputs.centre, exit_rate),
     )
 
 

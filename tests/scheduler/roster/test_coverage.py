@@ -26,7 +26,6 @@ from tests.scheduler.roster.tiny import (
     slots,
     solve_master,
     staff,
-    stationary,
     template_at,
     tiny_centre,
     week_forecast,
@@ -131,9 +130,7 @@ def test_a_slot_met_exactly_costs_nothing_but_pay() -> None:
 
 
 def peaked_phone(agents: int) -> tuple[RosterProblem, Any]:
-    """Calls rise from 30 to 120 per half hour and fall back; 2 h and 4 h shifts.
-
-    Without planning credit: the curves are Erlang C's, as worked out by hand."""
+    """Calls rise from 30 to 120 per half hour and fall back; 2 h and 4 h shifts."""
     centre = tiny_centre(
         {"phone": phone({"monday": "08:00-12:00"})}, FLEX, lengths_hours=(2, 4)
     )
@@ -142,10 +139,8 @@ def peaked_phone(agents: int) -> tuple[RosterProblem, Any]:
     forecast = week_forecast(
         "phone", {(0, clock): v for clock, v in zip(clocks, volumes, strict=True)}
     )
-    problem = stationary(
-        problem_of(
-            centre, staff(agents, "flex"), compute_requirements(forecast, centre)
-        )
+    problem = problem_of(
+        centre, staff(agents, "flex"), compute_requirements(forecast, centre)
     )
     demand = problem.channels["phone"]
     return problem, scheduled_curve(demand, 1800, 60)

@@ -7,7 +7,6 @@ second and its optimum can be worked out by hand.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -191,16 +190,6 @@ def problem_of(
         RosterInputs(centre=centre, agents=agents, week_start=WEEK_START, **inputs),
         requirements,
     )
-
-
-def stationary(problem: RosterProblem) -> RosterProblem:
-    """The problem with no planning credit on any channel: the service-level curves
-    are the stationary figures, as worked out by hand."""
-    channels = {
-        name: dataclasses.replace(demand, credit=0.0)
-        for name, demand in problem.channels.items()
-    }
-    return dataclasses.replace(problem, channels=channels)
 
 
 def template_at(problem: RosterProblem, start: str, hours: float) -> int:

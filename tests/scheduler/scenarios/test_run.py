@@ -28,9 +28,8 @@ def test_keeping_the_roster_deflection_lifts_phone_and_loads_chat(
     sample_plan: Plan,
 ) -> None:
     """Phone's level rises in the intervals chat is open, and falls in none by
-    more than 0.0005: agents moving from a busier chat to phone hold more chats
-    (a full set behind a backlog) and start on phone a little later (0.0002 in
-    one interval of the sample plan, from 15 % to 30 % deflected).
+    more than 0.0001: agents moving from a busier chat to phone hold more chats
+    (a full set behind a backlog) and start on phone a little later.
 
     (Its weekly figure need not rise: deflection only reaches the hours chat is
     open, so the week's weight shifts to phone's evenings and Saturdays.)
@@ -50,7 +49,7 @@ def test_keeping_the_roster_deflection_lifts_phone_and_loads_chat(
         )
     chat = [level["chat"] for level in levels]
     for before, after in itertools.pairwise(phone_by_interval):
-        assert (after >= before - 5e-4).all()
+        assert (after >= before - 1e-4).all()
         assert (after > before + 1e-6).sum() > 100
     assert chat[0] > chat[1] > chat[2]
     assert [level["email"] for level in levels] == [levels[0]["email"]] * 3
