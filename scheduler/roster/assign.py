@@ -32,6 +32,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from scheduler.roster.construct import (
@@ -52,6 +54,7 @@ logger = logging.getLogger(__name__)
 Holds = Callable[[str, str], Any]
 
 LATE_END_MINUTE = 18 * 60
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ def assign_agents(
     seed: int,
     hints: Mapping[tuple[str, int], int] | None = None,
     patterns: Mapping[tuple[int, tuple[int, ...]], int] | None = None,
+    values: Mapping[str, FloatArray] | None = None,
 ) -> Assignment:
     """Assign each group's planned shifts to its agents.
 
@@ -131,6 +135,11 @@ def assign_agents(
     patterns : Mapping or None
         ``(group, days) -> agents`` of the staffing model's day patterns; the first
         week of each group is built from them (chosen here when ``None``).
+    values : Mapping or None
+        Cents an agent-slot on each channel is worth per week slot, where one agent
+        less than planned would leave a floor or requirement short
+        (:func:`scheduler.roster.coverage.slot_values`): a planned shift that
+        cannot be kept then goes where its hours are worth least.
     """
     shifts: dict[tuple[str, int], int] = {}
     penalties: list[tuple[Penalty, float]] = []
@@ -147,6 +156,7 @@ def assign_agents(
         if patterns is not None:
             mine = {p: c for (gg, p), c in patterns.items() if gg == gi and c > 0}
         start = construct_week(problem, g, planned, weights, mine, hints)
+        worth = None if values is None else _group_worth(problem, g, values)
         share = (deadline - time.monotonic()) * g.size / max(left, 1)
         budget = max(share, time_limit_s * g.size / max(total, 1), GROUP_MIN_S)
         left -= g.size
@@ -172,6 +182,7 @@ def assign_agents(
                 start,
                 whole_menu=whole_menu,
                 relaxed=relaxed,
+                worth=worth,
             )
             if result is not None:
                 break
@@ -203,6 +214,7 @@ def _solve_group(
     *,
     whole_menu: bool,
     relaxed: bool = False,
+    worth: FloatArray | None = None,
 ) -> tuple[dict[tuple[str, int], int], list[tuple[Penalty, float]], str] | None:
     model = cp_model.CpModel()
     options = {
@@ -242,6 +254,8 @@ def _solve_group(
     _rest(gm)
     _weekly_rest(gm)
     penalties += _planned_counts(gm, planned)
+    if worth is not None:
+        penalties += _planned_coverage(gm, planned, worth)
     for (rule, agent), literal in bent.items():
         broken = model.new_bool_var(f"bent[{rule},{agent}]")
         model.add(broken == 1 - literal)
@@ -423,6 +437,63 @@ def _planned_counts(
                     weights.count_moved_cents,
                 )
             )
+    return out
+
+
+def _group_worth(
+    problem: RosterProblem, g: AgentGroup, values: Mapping[str, FloatArray]
+) -> FloatArray:
+    """Cents one of the group's agents is worth per week slot: the least among the
+    group's channels open then (the allocation moves an agent off the cheapest)."""
+    worth = np.full(problem.n_slots, np.inf)
+    for c in g.skills:
+        is_open = problem.channels[c].open[: problem.n_slots]
+        value = values[c][: problem.n_slots]
+        worth = np.where(is_open, np.minimum(worth, value), worth)
+    out: FloatArray = np.where(np.isfinite(worth), worth, 0.0)
+    return out
+
+
+def _planned_coverage(
+    gm: _GroupModel, planned: Mapping[tuple[int, int], int], worth: FloatArray
+) -> list[Penalty]:
+    """The planned shifts' agents in each slot where one agent less costs coverage.
+
+    In each slot where the group's agent is worth something (``worth``: a floor or
+    requirement the plan only just meets), the agents the planned shifts put there
+    are wanted, each missing one priced at that worth, so that a planned shift
+    that must move (an agent's hours, rest) moves where it costs least.
+    """
+    problem, g, model, x, options = gm.problem, gm.g, gm.model, gm.x, gm.options
+    need: dict[int, int] = {}
+    for (d, s), k in planned.items():
+        first, end = problem.shift_span(d, s)
+        for t in range(first, min(end, worth.size)):
+            if worth[t] > 0:
+                need[t] = need.get(t, 0) + k
+    if not need:
+        return []
+    cover: dict[int, list[Any]] = {t: [] for t in need}
+    for d in range(7):
+        for s in options[d]:
+            first, end = problem.shift_span(d, s)
+            for t in range(first, min(end, worth.size)):
+                if t in cover:
+                    cover[t].extend(x[a, d, s] for a in g.agent_ids)
+    out = []
+    for t, k in sorted(need.items()):
+        short = model.new_int_var(0, k, f"cover_short[{g.key},{t}]")
+        model.add(sum(cover[t]) + short >= k)
+        out.append(
+            Penalty(
+                "assign.coverage_lost",
+                g.key,
+                str(problem.slot_starts[t]),
+                "agent-slots",
+                round(float(worth[t])),
+                short,
+            )
+        )
     return out
 
 

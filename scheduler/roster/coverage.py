@@ -27,15 +27,18 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from scheduler.backlog import deadline_index, plan_backlog
-from scheduler.roster.curves import scheduled_curve
+from scheduler.roster.curves import ScheduledCurve, scheduled_curve
 from scheduler.roster.master import MasterModel, Mode, Penalty, staffed
 from scheduler.roster.problem import ChannelDemand, RosterProblem
 from scheduler.roster.weights import Weights
 from scheduler.units import SECONDS_PER_HOUR, gross_up
 
 logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
 
 #: Fractional requirements are compared in hundredths of an agent.
 SCALE = 100
@@ -142,9 +145,7 @@ def _weekly(
 ) -> None:
     backend = m.backend
     channel = demand.channel
-    peak = float(demand.required[demand.open].max(initial=0.0))
-    s_max = math.ceil(2 * peak + 10)
-    curve = scheduled_curve(demand, problem.slot_minutes * 60, s_max)
+    curve, s_max = _curve(problem, demand)
     floors = curve.least_meeting(floor_share * channel.service_level)
     goods = []
     for row, t in enumerate(curve.slots):
@@ -182,6 +183,73 @@ def _weekly(
             short,
         )
     )
+
+
+def _curve(problem: RosterProblem, demand: ChannelDemand) -> tuple[ScheduledCurve, int]:
+    """The weekly mode's curve of a channel, and its largest headcount."""
+    peak = float(demand.required[demand.open].max(initial=0.0))
+    s_max = math.ceil(2 * peak + 10)
+    return scheduled_curve(demand, problem.slot_minutes * 60, s_max), s_max
+
+
+def slot_values(
+    problem: RosterProblem,
+    mode: Mode,
+    weights: Weights,
+    staffed_now: dict[str, FloatArray],
+    *,
+    floor_share: float = 0.75,
+) -> dict[str, FloatArray]:
+    """What one scheduled agent less would cost in each slot, by channel (cents).
+
+    From a plan's agents on each channel per slot (``staffed_now``): the price of
+    the interval floor (weekly mode) or of the first shortfall tier (interval mode)
+    where one agent less would leave the slot short of it, and the walk-in desk's
+    minimum staffing alike; 0 elsewhere, and for deferrable channels. The
+    assignment prices the coverage of the planned shifts it cannot keep with it
+    (:func:`scheduler.roster.assign.assign_agents`).
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        The problem.
+    mode : {"weekly", "interval"}
+        Coverage mode.
+    weights : Weights
+        Prices of the penalty terms.
+    staffed_now : dict of str to numpy.ndarray
+        Scheduled agents on each channel per week slot.
+    floor_share : float
+        Weekly mode: each slot's floor reaches this share of the target level.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Cents per agent-slot, per channel and week slot.
+    """
+    out: dict[str, FloatArray] = {}
+    for name, demand in problem.channels.items():
+        have = staffed_now.get(name, np.zeros(demand.open.size))
+        value = np.zeros(have.size)
+        kind = demand.channel.kind
+        if kind == "deferrable":
+            out[name] = value
+            continue
+        if mode == "interval":
+            short = demand.open & (have - 1 < demand.required_fractional - 1e-9)
+            tier = weights.shortfall_cents_per_agent_hour[0]
+            value[short] += _per_slot(tier, problem)
+        else:
+            curve, _ = _curve(problem, demand)
+            floors = curve.least_meeting(floor_share * demand.channel.service_level)
+            slots = curve.slots[have[curve.slots] - 1 < floors]
+            value[slots] += _per_slot(weights.floor_cents_per_agent_hour, problem)
+        if kind == "walk_in" and demand.channel.min_staff:
+            least = int(gross_up(demand.channel.min_staff, demand.channel.shrinkage))
+            short = demand.open & (have - 1 < least)
+            value[short] += _per_slot(weights.min_staff_cents_per_agent_hour, problem)
+        out[name] = value
+    return out
 
 
 def _floor(

@@ -39,6 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from ortools.linear_solver.python import model_builder as mb
 from ortools.sat.python import cp_model
@@ -52,7 +53,7 @@ from scheduler.roster.channels import (
     fewest_moves,
     present_slots,
 )
-from scheduler.roster.coverage import add_coverage
+from scheduler.roster.coverage import FloatArray, add_coverage, slot_values
 from scheduler.roster.initial import (
     allocation_hint,
     default_breaks,
@@ -331,6 +332,12 @@ def solve_roster(
         lp.objective,
         time.monotonic() - started,
     )
+    on_channels: dict[str, FloatArray] = {
+        name: np.zeros(problem.n_slots) for name in problem.channels
+    }
+    for (_, c, t), v in master.y.items():
+        if t < problem.n_slots:
+            on_channels[c][t] += best.by_name.get(v.name, 0)
     remaining = max(settings.time_limit_s - (time.monotonic() - started), 2.0)
     assignment = assign_agents(
         problem,
@@ -341,6 +348,13 @@ def solve_roster(
         seed=settings.seed,
         hints=hints,
         patterns=patterns,
+        values=slot_values(
+            problem,
+            settings.mode,
+            weights,
+            on_channels,
+            floor_share=settings.floor_share,
+        ),
     )
     logger.info(
         "assignment: %s, %.0f planned shifts not realised, %.0f moved, %.1f s",

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -26,6 +27,7 @@ from tests.scheduler.roster.tiny import (
     contract,
     phone,
     problem_of,
+    slots,
     staff,
     template_at,
     tiny_centre,
@@ -63,6 +65,7 @@ def assign(
     agents: int = 1,
     contract_name: str = "flex",
     wishes: tuple[tuple[str, int, str], ...] = (),
+    values: dict[str, np.ndarray] | None = None,
     **inputs: Any,
 ) -> tuple[RosterProblem, Assignment]:
     """Assign ``plan`` (``(day, "HH:MM") -> 4 h shifts``) to ``agents`` alike.
@@ -82,7 +85,13 @@ def assign(
         (0, day, template_at(problem, start, 4)): n for (day, start), n in plan.items()
     }
     result = assign_agents(
-        problem, counts, DEFAULT_WEIGHTS, time_limit_s=5.0, workers=2, seed=0
+        problem,
+        counts,
+        DEFAULT_WEIGHTS,
+        time_limit_s=5.0,
+        workers=2,
+        seed=0,
+        values=values,
     )
     return problem, result
 
@@ -372,3 +381,34 @@ def test_the_repair_frees_the_agents_outside_their_hours_and_others_with_them(
     assert _repair_set(problem, problem.groups[0], week, seed=0) == set(
         problem.agent_ids
     )
+
+
+@pytest.mark.parametrize(
+    ("worth_on", "expected"),
+    [
+        ((1, "08:00", "09:00"), {("A1", 0): "17:00", ("A1", 1): "08:00"}),
+        ((0, "21:00", "22:00"), {("A1", 0): "18:00", ("A1", 1): "09:00"}),
+    ],
+)
+def test_a_shift_that_must_move_leaves_the_slots_worth_least(
+    centre: Centre,
+    requirements: pd.DataFrame,
+    worth_on: tuple[int, str, str],
+    expected: dict[tuple[str, int], str],
+) -> None:
+    """Monday 18-22 and Tuesday 08-12 leave 10 h of rest, an hour short: one
+    shift moves an hour. Where one agent less would cost a floor (Tuesday's first
+    hour, or Monday's last) the other shift moves, and no planned coverage there
+    is lost."""
+    day, start, end = worth_on
+    worth = np.zeros(7 * 24 * 60 // SLOT_MINUTES)
+    worth[list(slots(day, start, end))] = 10000.0
+    problem, result = assign(
+        centre,
+        requirements,
+        {(0, "18:00"): 1, (1, "08:00"): 1},
+        values={"phone": worth},
+    )
+    assert starts(problem, result) == expected
+    assert terms(result, "assign.coverage_lost") == []
+    assert len(terms(result, "assign.start_moved")) == 2

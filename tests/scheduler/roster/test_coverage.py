@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from scheduler.config import Centre
 from scheduler.requirements import compute_requirements
+from scheduler.roster.coverage import slot_values
 from scheduler.roster.curves import scheduled_curve
 from scheduler.roster.master import Fixed, staffed
 from scheduler.roster.problem import RosterProblem
@@ -200,6 +202,26 @@ def test_weekly_mode_with_too_few_agents_prices_the_gap() -> None:
     assert weekly.status == "OPTIMAL"
     assert weekly.cost("coverage.interval_floor") > 0
     assert weekly.cost("coverage.weekly_service_level") > 0
+
+
+def test_slot_values_price_an_agent_where_one_less_falls_under_the_floor() -> None:
+    """At the floors an agent is worth the floor price of a half-hour (100.00 at
+    200.00 an agent-hour); one above the floor, nothing; in interval mode the
+    first shortfall tier where one less is short of the requirement."""
+    problem, curve = peaked_phone(40)
+    floors = curve.least_meeting(0.75 * 0.8).astype(float)
+    have = np.zeros(problem.n_slots)
+    morning = list(slots(0, "08:00", "12:00"))
+    have[morning] = floors + np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    values = slot_values(problem, "weekly", DEFAULT_WEIGHTS, {"phone": have})
+    half_hour = DEFAULT_WEIGHTS.floor_cents_per_agent_hour * SLOT_HOURS
+    assert half_hour == 10000
+    assert values["phone"][morning].tolist() == [half_hour, 0] * 4
+    assert values["phone"].sum() == 4 * half_hour
+    have[morning] = [8, 14, 19, 25, 26, 19, 14, 9]
+    values = slot_values(problem, "interval", DEFAULT_WEIGHTS, {"phone": have})
+    tier = TIER_1 * SLOT_HOURS
+    assert values["phone"][morning].tolist() == [tier] * 4 + [0, tier, tier, 0]
 
 
 # -------------------------------------------------------------------- walk-in
