@@ -36,15 +36,12 @@ Usage: ``python benchmarks/roster.py [--smoke] [--case S|M|L] [--time-limit-s S]
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
 import json
 import logging
 import math
-import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +50,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from centres import BenchmarkCentre, Size, benchmark_centre
+from native_output import native_output_to_stderr
 
 from scheduler.evaluate import evaluate_roster
 from scheduler.requirements import compute_requirements
@@ -63,25 +61,6 @@ from scheduler.roster.problem import build_problem
 from scheduler.roster.solve import RosterSolution, SolveSettings, solve_roster
 
 logger = logging.getLogger("benchmarks.roster")
-
-
-@contextlib.contextmanager
-def _native_output_to_stderr() -> Iterator[None]:
-    """Send what native code writes to file descriptor 1 to standard error.
-
-    HiGHS (inside OR-Tools) prints a debugging line of its own on standard output
-    in some MIP solves of the L centre, whatever its output settings; standard
-    output is kept for the JSON lines.
-    """
-    sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(2, 1)
-    try:
-        yield
-    finally:
-        ctypes.CDLL(None).fflush(None)  # C stdio buffers, before fd 1 returns
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 CASES: tuple[Size, ...] = ("S", "M", "L")
@@ -277,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         limit = TIME_LIMIT_S["S"]
     failed = 0
     for size in cases:
-        with _native_output_to_stderr():
+        with native_output_to_stderr():
             record = run_case_safely(size, limit, seed=args.seed, workers=args.workers)
         failed += "error" in record
         print(json.dumps(record), flush=True)

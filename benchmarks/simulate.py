@@ -49,6 +49,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from centres import Size, benchmark_centre
+from native_output import native_output_to_stderr
 
 from scheduler.evaluate import evaluate_roster
 from scheduler.plan import Plan, load_plan_dir, solve_plan, write_plan_dir
@@ -207,13 +208,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = 0
     for size in cases:
         try:
-            records = run_case(
-                size,
-                replications=replications,
-                workers=args.workers,
-                seed=args.seed,
-                plans=args.plans,
-            )
+            with native_output_to_stderr():
+                records = run_case(
+                    size,
+                    replications=replications,
+                    workers=args.workers,
+                    seed=args.seed,
+                    plans=args.plans,
+                )
         except Exception as err:  # report the case and go on with the next
             logger.exception("case %s failed", size)
             records = [{"case": size, "error": f"{type(err).__name__}: {err}"}]

@@ -1,4 +1,4 @@
-"""The roster benchmark script: its standard output carries only JSON lines."""
+"""Benchmark scripts: their standard output carries only JSON lines."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import ctypes
 
 import pytest
 
-from benchmarks.roster import _native_output_to_stderr
+from benchmarks.native_output import native_output_to_stderr
 
 
 def test_native_output_during_a_case_goes_to_standard_error(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     """A C-level line printed inside the guard lands on stderr, after it stdout."""
-    with _native_output_to_stderr():
+    with native_output_to_stderr():
         ctypes.CDLL(None).printf(b"HighsMipSolverData debugging line\n")
     print('{"case": "S"}', flush=True)
     out, err = capfd.readouterr()
