@@ -155,8 +155,8 @@ def assign_agents(
         mine = None
         if patterns is not None:
             mine = {p: c for (gg, p), c in patterns.items() if gg == gi and c > 0}
-        start = construct_week(problem, g, planned, weights, mine, hints)
         worth = None if values is None else _group_worth(problem, g, values)
+        start = construct_week(problem, g, planned, weights, mine, hints, worth)
         share = (deadline - time.monotonic()) * g.size / max(left, 1)
         budget = max(share, time_limit_s * g.size / max(total, 1), GROUP_MIN_S)
         left -= g.size

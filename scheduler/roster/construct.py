@@ -30,6 +30,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
@@ -80,6 +81,7 @@ def construct_week(
     weights: Weights,
     patterns: Mapping[Pattern, int] | None = None,
     hints: Mapping[tuple[str, int], int] | None = None,
+    worth: npt.NDArray[np.float64] | None = None,
 ) -> Week:
     """Each agent's shifts for the week, from the group's plan.
 
@@ -98,6 +100,10 @@ def construct_week(
         ``None`` (or counts that do not add up to the plan) to choose them here.
     hints : Mapping or None
         ``(agent_id, day) -> template`` of a previous roster, to change little.
+    worth : numpy.ndarray or None
+        Cents one of the group's agents is worth per week slot (see
+        :func:`scheduler.roster.assign.assign_agents`): an agent over their hours
+        gives up the shift end worth least.
 
     Returns
     -------
@@ -113,7 +119,7 @@ def construct_week(
     rules = _Rules(problem, g, days_of)
     week = _shifts_by_day(problem, g, planned, days_of, hints, rules)
     _repair_hours(g, week, rules)
-    _resize_shifts(problem, g, week, rules)
+    _resize_shifts(problem, g, week, rules, worth)
     return week
 
 
@@ -396,20 +402,40 @@ def _swap_keeps_rules(week: Week, rules: _Rules, a: str, b: str, d: int) -> bool
 
 
 def _resize_shifts(
-    problem: RosterProblem, g: AgentGroup, week: Week, rules: _Rules
+    problem: RosterProblem,
+    g: AgentGroup,
+    week: Week,
+    rules: _Rules,
+    worth: npt.NDArray[np.float64] | None = None,
 ) -> None:
     """Shorten (lengthen) shifts of agents over (under) their weekly hours.
 
     Each such agent's shifts are tried longest (shortest) first, each replaced by
     the menu's shift with the same start ending at most :data:`RESIZE_MINUTES`
-    earlier (later) that brings the week nearest the contract's range.
+    earlier (later) that brings the week nearest the contract's range. With
+    ``worth`` (cents an agent is worth per week slot), an agent over their hours
+    shortens first the shift whose last :data:`RESIZE_MINUTES` are worth least.
     """
     t = problem.templates
     near = RESIZE_MINUTES // problem.slot_minutes
+
+    def given_up(a: str, d: int) -> float:
+        """Worth of the end a shortened shift would give up."""
+        if worth is None:
+            return 0.0
+        first, end = problem.shift_span(d, week[a, d])
+        return float(worth[max(end - near, first) : min(end, worth.size)].sum())
+
     for a in g.agent_ids:
         days = [d for d in range(DAYS) if (a, d) in week and d not in rules.lock]
         hours = sum(t[week[a, d]].paid_slots for d in range(DAYS) if (a, d) in week)
-        for d in sorted(days, key=lambda d: t[week[a, d]].paid_slots, reverse=True):
+        if hours > g.max_paid_slots:
+            order = sorted(
+                days, key=lambda d: (given_up(a, d), -t[week[a, d]].paid_slots)
+            )
+        else:
+            order = sorted(days, key=lambda d: t[week[a, d]].paid_slots, reverse=True)
+        for d in order:
             if g.min_paid_slots <= hours <= g.max_paid_slots:
                 break
             now = t[week[a, d]]

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,6 +22,7 @@ from tests.scheduler.roster.tiny import (
     contract,
     phone,
     problem_of,
+    slots,
     staff,
     template_at,
     tiny_centre,
@@ -167,3 +169,33 @@ def test_a_plan_an_hour_over_the_contract_shortens_one_shift_at_its_end() -> Non
     assert {d: week["A1", d] for d in range(5)} == dict.fromkeys(
         range(5), template_at(p, "08:00", 4)
     )
+
+
+@pytest.mark.parametrize(("worth_day", "shortened"), [(0, 1), (1, 0)])
+def test_an_agent_over_the_contract_shortens_the_shift_whose_end_is_worth_least(
+    worth_day: int, shortened: int
+) -> None:
+    """Twenty hours planned as 5, 5, 4, 4 and 3 hours (one over): of the two
+    5-hour mornings the one whose last hour is worth something (one agent less
+    would leave a floor short there) is kept, the other ends an hour earlier."""
+    centre = tiny_centre(
+        {"phone": phone(dict.fromkeys(EVERY_DAY, "08:00-22:00"))},
+        CONTRACTS,
+        lengths_hours=(3, 4, 5),
+        latest_end="22:00",
+    )
+    p = problem(centre, 1)
+    planned = {
+        (0, template_at(p, "08:00", 5)): 1,
+        (1, template_at(p, "08:00", 5)): 1,
+        (2, template_at(p, "08:00", 4)): 1,
+        (3, template_at(p, "08:00", 4)): 1,
+        (4, template_at(p, "08:00", 3)): 1,
+    }
+    worth = np.zeros(p.n_slots)
+    worth[list(slots(worth_day, "12:00", "13:00"))] = 10000.0
+    week = construct_week(p, p.groups[0], planned, DEFAULT_WEIGHTS, worth=worth)
+    kept = 1 - shortened
+    assert week["A1", kept] == template_at(p, "08:00", 5)
+    assert week["A1", shortened] == template_at(p, "08:00", 4)
+    assert sum(p.templates[week["A1", d]].paid_slots for d in range(5)) == 40
