@@ -718,8 +718,10 @@ def _final(
     began = time.monotonic()
     # Room for pricing HiGHS's placement and, should it not be proven, the plan's.
     deadline = began + time_limit_s - 1.5 * pricing_s
+    # The cheaper placement's price, breaks and the priced model it came from; the
+    # channels are given once, to the placement kept.
     best: (
-        tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]
+        tuple[_Final, dict[tuple[str, int, int], int], MasterModel, cp_model.CpSolver]
         | None
     ) = None
     proven = False
@@ -730,17 +732,17 @@ def _final(
             price, master, _, solver = price_counts(
                 problem, settings, counts_of(problem, shifts, breaks), allocation
             )
-            best = (price, breaks, _channels(problem, master, solver, shifts, breaks))
-    if best is not None and (proven or best[1] == hint):
-        return best
-    price, master, _, solver = price_counts(
-        problem, settings, counts_of(problem, shifts, hint)
-    )
-    if best is None or price.objective < best[0].objective:
-        if best is not None:
-            logger.info("break placement kept as planned")
-        best = (price, dict(hint), _channels(problem, master, solver, shifts, hint))
-    return best
+            best = (price, breaks, master, solver)
+    if best is None or not (proven or best[1] == hint):
+        price, master, _, solver = price_counts(
+            problem, settings, counts_of(problem, shifts, hint)
+        )
+        if best is None or price.objective < best[0].objective:
+            if best is not None:
+                logger.info("break placement kept as planned")
+            best = (price, dict(hint), master, solver)
+    price, breaks, master, solver = best
+    return price, breaks, _channels(problem, master, solver, shifts, breaks)
 
 
 def _mip_breaks(

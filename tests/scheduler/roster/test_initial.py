@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -18,9 +17,7 @@ from scheduler.roster.initial import (
 from scheduler.roster.problem import RosterProblem, day_pattern_ok
 from scheduler.roster.solve import contract_pay_bound, counts_of
 from scheduler.roster.weights import DEFAULT_WEIGHTS
-from tests.scheduler.roster.flat_week import flat_problem
-
-WEEK_START = dt.date(2026, 1, 5)
+from tests.scheduler.roster.flat_week import WEEK_START, flat_problem
 
 
 @pytest.fixture(scope="module")
