@@ -8,7 +8,7 @@
    (they come back proven optimal); then
    :func:`scheduler.roster.search.window_search` re-plans one day of some groups,
    or one group's whole week, at a time with HiGHS until :data:`PLAN_SHARE` of the
-   time limit.
+   time limit (one neighbourhood per worker at once).
 3. Each group's planned shifts go to named agents: a constructed week
    (:mod:`scheduler.roster.construct`) that CP-SAT checks and improves
    (:mod:`scheduler.roster.assign`).
@@ -141,7 +141,10 @@ class SolveSettings:
     time_limit_s : float
         Wall-clock seconds for the whole solve.
     workers : int
-        CP-SAT search workers.
+        Threads: CP-SAT's search workers; with two or more, the staffing
+        model's search solves that many neighbourhoods at once and the final
+        phase places breaks the whole week and day by day at once (HiGHS
+        solves single-threaded).
     seed : int
         Random seed, for repeatable results.
     relative_gap : float
@@ -321,6 +324,7 @@ def solve_roster(
             target=target,
             on_improve=improved,
             stop=stop,
+            workers=settings.workers,
         )
     counts = {k: best.by_name.get(v.name, 0) for k, v in master.n.items()}
     break_counts = {k: best.by_name.get(v.name, 0) for k, v in master.b.items()}
@@ -756,12 +760,15 @@ def _mip_breaks(
 
     The staffing model with the roster's shift counts fixed, and each agent's
     break of each rule a choice of start within its window (a locked break kept),
-    the group's break counts being the sums of those choices. The whole week is
-    tried with half the time; when HiGHS finds no placement in it (on the M
-    benchmark centre it took 9.4 s in one run and found none in 10.3 s in
-    another), one day's breaks at a time are re-placed from the planned breaks
-    (``hint``), the rest held, day after day while time is left and a round
-    improves (about 2 s a day on M: 159.4k to 137.2k EUR in five days).
+    the group's break counts being the sums of those choices. HiGHS tries the
+    whole week at once; it may find no placement in time (on the M benchmark
+    centre it took 9.4 s in one run and found none in 10.3 s in another), so one
+    day's breaks at a time are also re-placed from the planned breaks (``hint``),
+    the rest held, day after day while time is left and a round improves (about
+    2 s a day on M: 159.4k to 137.2k EUR in five days). With two workers both
+    run at once, each until the deadline, and the cheaper placement is kept;
+    with one, the whole week has half the time and the days the rest when it
+    found none.
 
     Parameters
     ----------
@@ -774,75 +781,148 @@ def _mip_breaks(
         ``(agent_id, day, rule) -> offset`` in slots from the shift's start; the
         value of each allocation and day-pattern variable by name; whether the
         whole week's placement is proven optimal (within 0.1 %). ``None``
-        (logged) when HiGHS improved on no day in time.
+        (logged) when HiGHS placed no break in time.
     """
-    group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
-    fixed = counts_of(problem, shifts, {})
-    model, master = _linear(
-        problem, settings, fixed=Fixed(fixed.n, None, fixed.patterns)
+    if settings.workers < 2:
+        whole_deadline = time.monotonic() + max((deadline - time.monotonic()) / 2, 2.0)
+        whole = _BreakModel(problem, settings, shifts).whole_week(whole_deadline)
+        if whole is not None:
+            return whole[1:]
+        days = _BreakModel(problem, settings, shifts).day_by_day(hint, deadline)
+        return None if days is None else days[1:]
+    found: list[_Placement | None] = [None, None]
+    proven = threading.Event()
+
+    def run(which: int) -> None:
+        model = _BreakModel(problem, settings, shifts)
+        if which == 1:
+            found[1] = model.day_by_day(hint, deadline, proven)
+            return
+        found[0] = model.whole_week(deadline)
+        if found[0] is not None and found[0][3]:
+            proven.set()  # the days cannot do better: stop them
+
+    helper = threading.Thread(target=run, args=(1,), name="break-days", daemon=True)
+    helper.start()
+    run(0)
+    helper.join()
+    placements = [f for f in found if f is not None]
+    if not placements:
+        return None
+    best = min(placements, key=lambda f: f[0])
+    logger.info(
+        "break placement: whole week %s, day by day %s; kept %.0f",
+        "none" if found[0] is None else f"{found[0][0]:.0f}",
+        "none" if found[1] is None else f"{found[1][0]:.0f}",
+        best[0],
     )
-    choice: dict[tuple[str, int, int], dict[int, Any]] = {}
-    members: dict[tuple[int, int, int, int], list[Any]] = defaultdict(list)
-    for (a, d), s in shifts.items():
-        g = problem.groups[group_of[a]]
-        t = problem.templates[s]
-        locked = dict(g.locked[d].breaks) if d in g.locked else {}
-        for w in t.breaks:
-            offsets = [locked[w.rule]] if w.rule in locked else list(w.starts)
-            options = {
-                o: model.new_bool_var(f"z[{a},{d},{w.rule},{o}]") for o in offsets
-            }
-            model.add(mb.LinearExpr.sum(list(options.values())) == 1)
-            choice[a, d, w.rule] = options
-            for o, z in options.items():
-                members[group_of[a], d, w.rule, t.start_slot + o].append(z)
-    for key, v in master.b.items():
-        model.add(v == mb.LinearExpr.sum(members.get(key, [])))
-    allocated = [*master.y.values(), *master.patterns.values()]
-    whole = solve_mip(model, max((deadline - time.monotonic()) / 2, 2.0))
-    if whole is not None:
+    return best[1:]
+
+
+#: A break placement: HiGHS's objective (cents), the break starts, the allocation
+#: and day-pattern values by name, and whether it is proven optimal.
+_Placement = tuple[float, dict[tuple[str, int, int], int], dict[str, int], bool]
+
+
+class _BreakModel:
+    """The staffing model with a roster's shifts fixed and a break choice per agent."""
+
+    def __init__(
+        self,
+        problem: RosterProblem,
+        settings: SolveSettings,
+        shifts: Mapping[tuple[str, int], int],
+    ) -> None:
+        group_of = {a: gi for gi, g in enumerate(problem.groups) for a in g.agent_ids}
+        fixed = counts_of(problem, shifts, {})
+        model, master = _linear(
+            problem, settings, fixed=Fixed(fixed.n, None, fixed.patterns)
+        )
+        choice: dict[tuple[str, int, int], dict[int, Any]] = {}
+        members: dict[tuple[int, int, int, int], list[Any]] = defaultdict(list)
+        for (a, d), s in shifts.items():
+            g = problem.groups[group_of[a]]
+            t = problem.templates[s]
+            locked = dict(g.locked[d].breaks) if d in g.locked else {}
+            for w in t.breaks:
+                offsets = [locked[w.rule]] if w.rule in locked else list(w.starts)
+                options = {
+                    o: model.new_bool_var(f"z[{a},{d},{w.rule},{o}]") for o in offsets
+                }
+                model.add(mb.LinearExpr.sum(list(options.values())) == 1)
+                choice[a, d, w.rule] = options
+                for o, z in options.items():
+                    members[group_of[a], d, w.rule, t.start_slot + o].append(z)
+        for key, v in master.b.items():
+            model.add(v == mb.LinearExpr.sum(members.get(key, [])))
+        self.model = model
+        self.choice = choice
+        self.allocated = [*master.y.values(), *master.patterns.values()]
+
+    def whole_week(self, deadline: float) -> _Placement | None:
+        """Every break of the week placed at once."""
+        whole = solve_mip(self.model, max(deadline - time.monotonic(), 2.0))
+        if whole is None:
+            logger.info("break placement: HiGHS found no whole week in time")
+            return None
         solver, optimal = whole
         placed = {
             which: next(o for o, z in options.items() if solver.value(z) > 0.5)
+            for which, options in self.choice.items()
+        }
+        allocation = {v.name: round(solver.value(v)) for v in self.allocated}
+        return solver.objective_value, placed, allocation, optimal
+
+    def day_by_day(
+        self,
+        hint: Mapping[tuple[str, int, int], int],
+        deadline: float,
+        stop: threading.Event | None = None,
+    ) -> _Placement | None:
+        """One day's breaks re-placed at a time from ``hint``, the rest held
+        (until ``deadline``, a round that improves nothing, or ``stop``)."""
+        choice = self.choice
+        current = {
+            which: hint.get(which, next(iter(options)))
             for which, options in choice.items()
         }
-        return placed, {v.name: round(solver.value(v)) for v in allocated}, optimal
-    current = {
-        which: hint.get(which, next(iter(options))) for which, options in choice.items()
-    }
-    days = sorted({d for _, d, _ in choice})
-    objective = float("inf")
-    allocation: dict[str, int] = {}
-    while time.monotonic() < deadline:
-        round_start = objective
-        for day in days:
-            left = deadline - time.monotonic()
-            if left < 0.5:
+        days = sorted({d for _, d, _ in choice})
+        objective = float("inf")
+        allocation: dict[str, int] = {}
+        while time.monotonic() < deadline:
+            round_start = objective
+            for day in days:
+                left = deadline - time.monotonic()
+                if left < 0.5 or (stop is not None and stop.is_set()):
+                    break
+                for (a, d, rule), options in choice.items():
+                    for o, z in options.items():
+                        if d == day:
+                            z.lower_bound, z.upper_bound = 0, 1
+                        else:
+                            z.lower_bound = z.upper_bound = float(
+                                o == current[a, d, rule]
+                            )
+                solved = solve_mip(self.model, max(left / 2, 0.5))
+                if solved is None:
+                    continue
+                solver = solved[0]
+                if solver.objective_value < objective - 0.5:
+                    objective = solver.objective_value
+                    allocation = {
+                        v.name: round(solver.value(v)) for v in self.allocated
+                    }
+                    for which, options in choice.items():
+                        if which[1] == day:
+                            current[which] = next(
+                                o for o, z in options.items() if solver.value(z) > 0.5
+                            )
+            if objective >= round_start - 0.5 or (stop is not None and stop.is_set()):
                 break
-            for (a, d, rule), options in choice.items():
-                for o, z in options.items():
-                    if d == day:
-                        z.lower_bound, z.upper_bound = 0, 1
-                    else:
-                        z.lower_bound = z.upper_bound = float(o == current[a, d, rule])
-            solved = solve_mip(model, max(left / 2, 0.5))
-            if solved is None:
-                continue
-            solver = solved[0]
-            if solver.objective_value < objective - 0.5:
-                objective = solver.objective_value
-                allocation = {v.name: round(solver.value(v)) for v in allocated}
-                for which, options in choice.items():
-                    if which[1] == day:
-                        current[which] = next(
-                            o for o, z in options.items() if solver.value(z) > 0.5
-                        )
-        if objective >= round_start - 0.5:
-            break
-    if not allocation:
-        logger.info("break placement: HiGHS improved no day in time")
-        return None
-    return current, allocation, False
+        if not allocation:
+            logger.info("break placement: HiGHS improved no day in time")
+            return None
+        return objective, current, allocation, False
 
 
 def _channels(
