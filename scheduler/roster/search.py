@@ -9,10 +9,11 @@ HiGHS's MIP solver (LP-based branch and bound, bundled with OR-Tools) re-plan it
 the current plan: a large-neighbourhood search whose neighbourhoods follow the week's
 structure. Each sub-problem solves to optimality in seconds; an improvement is kept.
 On the M benchmark centre it took the plan from 27 % above the LP bound to 1 % above
-in 90 s. Workers (threads, each with its own copy of the model) solve
-neighbourhoods on different days at once: on M, from the same first plan (8.0 %
-above the bound) in the 21 s the 60-s solve leaves it, one worker ended 1.5, 3.6
-and 2.2 % above the bound (seeds 0-2), two ended 1.0, 2.3 and 1.4 %.
+in 90 s. Groups whose plan pays for shifts no agent's week can pair go first, as
+whole weeks: from M's first plan (8.0 % above the bound, 3.8k EUR of it pairing),
+in the 21 s a 60-s solve leaves the search, plans ended 0.7, 0.9 and 1.0 % above
+the bound (seeds 0-2) against 1.5, 3.6 and 2.2 % when such weeks came at
+random.
 
 The lower bound is the larger of CP-SAT's best bound and the optimum of the model's
 LP relaxation, both bounds of the same model. The LP is solved by HiGHS's interior
@@ -242,7 +243,6 @@ def window_search(
     target: float = float("-inf"),
     on_improve: Callable[[Incumbent], None] | None = None,
     stop: threading.Event | None = None,
-    workers: int = 1,
 ) -> Incumbent:
     """Re-plan one day for some groups at a time around the incumbent (HiGHS MIPs).
 
@@ -256,12 +256,13 @@ def window_search(
     and backward constraints made M's neighbourhoods hit their time limit (two
     in 18 s), for no better roster.
 
-    With ``workers`` above one, as many neighbourhoods (on different days) are
-    solved at once, each in a thread with its own copy of the model (HiGHS
-    releases the interpreter while it solves). A neighbourhood solved from a plan
-    that another one has improved since is carried over onto the newer plan (its
-    free variables' values, the rest kept) and the result is priced; it is kept
-    when cheaper, else the cheaper of the two whole plans is.
+    One neighbourhood at a time: two solved at once in threads (each with its
+    own model) ended M's 60-s plans 1.8 % above the bound against 0.7-1.0 % one
+    at a time (seeds 0-2). The first improvements are large and overlap (two
+    part-time groups' new weeks, each found from the first plan, priced 104.4k
+    EUR together with the allocation re-solved, against 103.5k for the first
+    alone and 102.6k re-planned one after the other), so a neighbourhood solved
+    beside another was mostly wasted.
 
     Parameters
     ----------
@@ -280,101 +281,60 @@ def window_search(
     deadline : float
         ``time.monotonic()`` at which to stop.
     seed : int
-        Seed of the neighbourhood choice (worker ``i`` draws with ``seed + i``).
+        Seed of the neighbourhood choice.
     target : float
         Stop once the objective is at most this, in cents.
     on_improve : callable or None
         Called with each better plan.
     stop : threading.Event or None
         Set to stop early.
-    workers : int
-        Neighbourhoods solved at once (threads).
 
     Returns
     -------
     Incumbent
         The best plan found.
     """
-    shared = _Shared(start, target, deadline, stop, on_improve)
-    threads = [
-        threading.Thread(
-            target=_search_worker,
-            args=(problem, mode, weights, floor_share, email_carry_in_s),
-            kwargs={"shared": shared, "seed": seed + i},
-            name=f"window-search-{i}",
-            daemon=True,
+    space = _Neighbourhoods(problem, mode, weights, floor_share, email_carry_in_s)
+    master = space.master
+    days = sorted({d for _, d in space.shifts})
+    groups = sorted({g for g, _ in space.shifts})
+    rng = random.Random(seed)
+    best = start
+    rounds = 0
+    skip: set[int] = set()
+    while (
+        time.monotonic() < deadline - 0.5
+        and best.objective > target
+        and not (stop and stop.is_set())
+    ):
+        # Groups whose week breaks its contract's hours or pays for unpaired
+        # shifts first, then every third neighbourhood: one group's whole week
+        # (the weekly rules couple its days, which a day's neighbourhood cannot
+        # see); else one day of some groups.
+        bent = [g for g in _weeks_to_fix(problem, master, best) if g not in skip]
+        rounds += 1
+        if bent or rounds % 3 == 0:
+            job = ("week", bent[0] if bent else rng.choice(groups))
+        else:
+            job = ("day", rng.choice(days))
+        freed = space.free(best, job, rng)
+        found = space.solve(min(WINDOW_LIMIT_S, deadline - time.monotonic()))
+        if found is None or found.objective >= best.objective - 0.5:
+            if bent:
+                # No better week for it in time: leave it to the other windows.
+                skip.add(bent[0])
+            continue
+        best = found
+        logger.debug(
+            "%s: objective %.0f",
+            f"group {problem.groups[job[1]].key}, whole week"
+            if job[0] == "week"
+            else f"day {job[1]}, {len(freed)} groups",
+            best.objective,
         )
-        for i in range(1, workers)
-    ]
-    for thread in threads:
-        thread.start()
-    _search_worker(
-        problem, mode, weights, floor_share, email_carry_in_s, shared=shared, seed=seed
-    )
-    for thread in threads:
-        thread.join()
-    if shared.error is not None:
-        raise shared.error
-    return shared.best
-
-
-class _Shared:
-    """What the search's workers share: the best plan, and what each works on."""
-
-    def __init__(
-        self,
-        start: Incumbent,
-        target: float,
-        deadline: float,
-        stop: threading.Event | None,
-        on_improve: Callable[[Incumbent], None] | None,
-    ) -> None:
-        self.best = start
-        self.version = 0
-        self.target = target
-        self.deadline = deadline
-        self.stop = stop
-        self.on_improve = on_improve
-        self.lock = threading.Lock()
-        #: Groups whose week could not be brought inside their contracts' hours.
-        self.skip: set[int] = set()
-        #: Days and whole group weeks being re-planned now.
-        self.busy: set[tuple[str, int]] = set()
-        self.error: BaseException | None = None
-
-    def going(self) -> bool:
-        """Whether to try another neighbourhood."""
-        return (
-            time.monotonic() < self.deadline - 0.5
-            and self.best.objective > self.target
-            and self.error is None
-            and not (self.stop and self.stop.is_set())
-        )
-
-    def improve(self, better: Incumbent) -> None:
-        """Make ``better`` the best plan (the caller holds the lock)."""
-        self.best = better
-        self.version += 1
-        if self.on_improve is not None:
-            self.on_improve(better)
-
-
-def _search_worker(
-    problem: RosterProblem,
-    mode: Mode,
-    weights: Weights,
-    floor_share: float,
-    email_carry_in_s: float | None,
-    *,
-    shared: _Shared,
-    seed: int,
-) -> None:
-    """One worker of :func:`window_search`: neighbourhoods until time is up."""
-    try:
-        space = _Neighbourhoods(problem, mode, weights, floor_share, email_carry_in_s)
-        space.search(shared, random.Random(seed))
-    except BaseException as err:  # handed to the caller, which raises it
-        shared.error = err
+        if on_improve is not None:
+            on_improve(best)
+    return best
 
 
 class _Neighbourhoods:
@@ -420,52 +380,6 @@ class _Neighbourhoods:
         self.read = [v for v, *_ in owned] + list(master.patterns.values())
         self.read += [p.var for p in _pairing(master)]
 
-    def search(self, shared: _Shared, rng: random.Random) -> None:
-        """Solve neighbourhoods and offer their plans until ``shared`` says stop."""
-        problem = self.problem
-        days = sorted({d for _, d in self.shifts})
-        groups = sorted({g for g, _ in self.shifts})
-        rounds = 0
-        while shared.going():
-            with shared.lock:
-                best, version = shared.best, shared.version
-                # Groups whose week breaks its contract's hours or pays for
-                # unpaired shifts first, then every third neighbourhood: one
-                # group's whole week (the weekly rules couple its days, which a
-                # day's neighbourhood cannot see); else one day of some groups.
-                # Never what another worker is re-planning.
-                bent = [
-                    g
-                    for g in _weeks_to_fix(problem, self.master, best)
-                    if g not in shared.skip and ("week", g) not in shared.busy
-                ]
-                rounds += 1
-                idle_days = [d for d in days if ("day", d) not in shared.busy]
-                if bent or rounds % 3 == 0 or not idle_days:
-                    job = ("week", bent[0] if bent else rng.choice(groups))
-                else:
-                    job = ("day", rng.choice(idle_days))
-                shared.busy.add(job)
-            try:
-                freed = self.free(best, job, rng)
-                label = (
-                    f"group {problem.groups[job[1]].key}, whole week"
-                    if job[0] == "week"
-                    else f"day {job[1]}, {len(freed)} groups"
-                )
-                found = self.solve(
-                    min(WINDOW_LIMIT_S, shared.deadline - time.monotonic())
-                )
-                self.offer(shared, found, best, version, label)
-                unimproved = found is None or found.objective >= best.objective - 0.5
-                if unimproved and bent and job == ("week", bent[0]):
-                    # No better week for it in time: leave it to the other windows.
-                    with shared.lock:
-                        shared.skip.add(job[1])
-            finally:
-                with shared.lock:
-                    shared.busy.discard(job)
-
     def free(
         self, best: Incumbent, job: tuple[str, int], rng: random.Random
     ) -> set[int]:
@@ -506,50 +420,6 @@ class _Neighbourhoods:
         return Incumbent(
             {v.name: round(solver.value(v)) for v in self.read}, solver.objective_value
         )
-
-    def offer(
-        self,
-        shared: _Shared,
-        found: Incumbent | None,
-        base: Incumbent,
-        version: int,
-        label: str,
-    ) -> None:
-        """Keep a plan found from ``base`` if it beats the best.
-
-        When another worker has improved the best since ``base`` (``version``
-        has moved on), the counts this plan changed are put onto the newer best
-        and that plan is priced with every count fixed; the cheapest of it and
-        ``found`` is kept if it beats the best.
-        """
-        if found is None or found.objective >= base.objective - 0.5:
-            return
-        with shared.lock:
-            if shared.version == version:
-                shared.improve(found)
-                logger.debug("%s: objective %.0f", label, found.objective)
-                return
-            newer = shared.best
-        changed = {
-            v.name: found.by_name.get(v.name, 0)
-            for v, *_ in self.owned
-            if found.by_name.get(v.name, 0) != base.by_name.get(v.name, 0)
-        }
-        merged = {**newer.by_name, **changed}
-        for v, *_ in self.owned:
-            v.lower_bound = v.upper_bound = merged.get(v.name, 0)
-        priced = self.solve(WINDOW_LIMIT_S)
-        better = found if priced is None else min(found, priced, key=_objective)
-        with shared.lock:
-            if better.objective < shared.best.objective - 0.5:
-                shared.improve(better)
-                logger.debug(
-                    "%s (carried over): objective %.0f", label, better.objective
-                )
-
-
-def _objective(plan: Incumbent) -> float:
-    return plan.objective
 
 
 def _weeks_to_fix(

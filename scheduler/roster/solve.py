@@ -8,7 +8,7 @@
    (they come back proven optimal); then
    :func:`scheduler.roster.search.window_search` re-plans one day of some groups,
    or one group's whole week, at a time with HiGHS until :data:`PLAN_SHARE` of the
-   time limit (one neighbourhood per worker at once).
+   time limit.
 3. Each group's planned shifts go to named agents: a constructed week
    (:mod:`scheduler.roster.construct`) that CP-SAT checks and improves
    (:mod:`scheduler.roster.assign`).
@@ -141,10 +141,9 @@ class SolveSettings:
     time_limit_s : float
         Wall-clock seconds for the whole solve.
     workers : int
-        Threads: CP-SAT's search workers; with two or more, the staffing
-        model's search solves that many neighbourhoods at once and the final
-        phase places breaks the whole week and day by day at once (HiGHS
-        solves single-threaded).
+        Threads: CP-SAT's search workers; with two or more, the final phase
+        places breaks for the whole week and day by day at once (HiGHS solves
+        single-threaded).
     seed : int
         Random seed, for repeatable results.
     relative_gap : float
@@ -324,7 +323,6 @@ def solve_roster(
             target=target,
             on_improve=improved,
             stop=stop,
-            workers=settings.workers,
         )
     counts = {k: best.by_name.get(v.name, 0) for k, v in master.n.items()}
     break_counts = {k: best.by_name.get(v.name, 0) for k, v in master.b.items()}

@@ -11,7 +11,6 @@ from scheduler.roster.problem import RosterProblem
 from scheduler.roster.search import (
     Incumbent,
     _Neighbourhoods,
-    _Shared,
     _weeks_to_fix,
     window_search,
 )
@@ -71,80 +70,6 @@ def test_a_groups_whole_week_moves_when_no_single_day_can() -> None:
     assert best.objective == 28_000
     worked = {d for (_, d, s), v in master.n.items() if best.by_name.get(v.name)}
     assert worked == {3, 4, 5}
-
-
-def test_two_workers_reach_the_same_optimum() -> None:
-    """The week above, searched by two workers at once: Thursday-Saturday for pay
-    only (28,000 cents), whichever worker finds it."""
-    problem = three_day_week()
-    morning = template_at(problem, "08:00", 4)
-    settings = SolveSettings(mode="interval", time_limit_s=5.0)
-    start = counts_of(problem, {("A1", d): morning for d in (0, 1, 2)}, {})
-    price, master, values, _ = price_counts(problem, settings, start)
-    best = window_search(
-        problem,
-        "interval",
-        DEFAULT_WEIGHTS,
-        Incumbent(values, price.objective),
-        floor_share=settings.floor_share,
-        email_carry_in_s=None,
-        deadline=time.monotonic() + 30,
-        seed=0,
-        target=28_000,
-        workers=2,
-    )
-    assert best.objective == 28_000
-    worked = {d for (_, d, s), v in master.n.items() if best.by_name.get(v.name)}
-    assert worked == {3, 4, 5}
-
-
-def two_mornings() -> RosterProblem:
-    """The phone needs one agent 08-12 on Monday and on Tuesday; two agents of
-    0-8 h on at most two days."""
-    centre = tiny_centre(
-        {"phone": phone(dict.fromkeys(EVERY_DAY, "08:00-12:00"))},
-        {"flex": contract(0, 8, 0, 2)},
-    )
-    demand = {s: 1 for d in (0, 1) for s in slots(d, "08:00", "12:00")}
-    requirements = with_required(
-        compute_requirements(week_forecast("phone", {}), centre), "phone", demand
-    )
-    return problem_of(centre, staff(2, "flex"), requirements)
-
-
-def test_a_plan_found_from_an_older_best_is_carried_over_onto_the_newer() -> None:
-    """From the empty week (eight slots short each day: 48,000 cents), one worker
-    staffs Monday (8,000 pay + 24,000 short) and becomes the best; another,
-    still working from the empty week, staffs Tuesday. Its change put onto the
-    newer best staffs both days for pay only: 16,000 cents."""
-    problem = two_mornings()
-    morning = template_at(problem, "08:00", 4)
-    settings = SolveSettings(mode="interval", time_limit_s=5.0)
-
-    def plan(shifts: dict[tuple[str, int], int]) -> Incumbent:
-        price, _, values, _ = price_counts(
-            problem, settings, counts_of(problem, shifts, {})
-        )
-        return Incumbent(values, price.objective)
-
-    empty, monday, tuesday = (
-        plan({}),
-        plan({("A1", 0): morning}),
-        plan({("A2", 1): morning}),
-    )
-    assert (empty.objective, monday.objective, tuesday.objective) == (
-        48_000,
-        32_000,
-        32_000,
-    )
-    shared = _Shared(empty, float("-inf"), time.monotonic() + 30, None, None)
-    shared.improve(monday)
-    space = _Neighbourhoods(
-        problem, "interval", DEFAULT_WEIGHTS, settings.floor_share, None
-    )
-    space.offer(shared, tuesday, empty, 0, "Tuesday")
-    assert shared.best.objective == 16_000
-    assert shared.version == 2
 
 
 def test_groups_paying_for_unpaired_shifts_are_re_planned_first() -> None:
