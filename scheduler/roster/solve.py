@@ -12,8 +12,8 @@
 3. Each group's planned shifts go to named agents: a constructed week
    (:mod:`scheduler.roster.construct`) that CP-SAT checks and improves
    (:mod:`scheduler.roster.assign`).
-4. HiGHS places every agent's breaks together with the channel allocation and
-   that roster is priced; unless HiGHS proved its placement optimal, the breaks
+4. HiGHS places every agent's breaks together with the channel allocation (the
+   whole week, and near the planned breaks) and that roster is priced; unless HiGHS proved its placement optimal, the breaks
    placed first deadline first from the plan
    (:mod:`scheduler.roster.break_placement`) are priced too, and the cheaper
    placement is kept.
@@ -142,8 +142,8 @@ class SolveSettings:
         Wall-clock seconds for the whole solve.
     workers : int
         Threads: CP-SAT's search workers; with two or more, the final phase
-        places breaks for the whole week and day by day at once (HiGHS solves
-        single-threaded).
+        places breaks for the whole week and near their planned starts at once
+        (HiGHS solves single-threaded).
     seed : int
         Random seed, for repeatable results.
     relative_gap : float
@@ -758,15 +758,15 @@ def _mip_breaks(
 
     The staffing model with the roster's shift counts fixed, and each agent's
     break of each rule a choice of start within its window (a locked break kept),
-    the group's break counts being the sums of those choices. HiGHS tries the
-    whole week at once; it may find no placement in time (on the M benchmark
-    centre it took 9.4 s in one run and found none in 10.3 s in another), so one
-    day's breaks at a time are also re-placed from the planned breaks (``hint``),
-    the rest held, day after day while time is left and a round improves (about
-    2 s a day on M: 159.4k to 137.2k EUR in five days). With two workers both
-    run at once, each until the deadline, and the cheaper placement is kept;
-    with one, the whole week has half the time and the days the rest when it
-    found none.
+    the group's break counts being the sums of those choices. HiGHS may find no
+    placement for the whole week in time (on the M benchmark centre: proven in
+    4-6 s on most rosters, on one none in 10 s and 101.3k EUR proven in 13.7 s),
+    so the same week with each break within :data:`NEAR_PLAN_MINUTES` of its
+    planned start (``hint``) is solved too: a smaller MIP (that roster: 101.4k
+    EUR proven in 4.9 s; one day's breaks re-placed at a time instead reached
+    104.7k in 10 s). With two workers both run at once until the deadline and
+    the cheaper is kept; with one, the placement near the plan has half the
+    time and the whole week the rest, unless the first was proven.
 
     Parameters
     ----------
@@ -778,48 +778,45 @@ def _mip_breaks(
     tuple of (dict, dict, bool) or None
         ``(agent_id, day, rule) -> offset`` in slots from the shift's start; the
         value of each allocation and day-pattern variable by name; whether the
-        whole week's placement is proven optimal (within 0.1 %). ``None``
-        (logged) when HiGHS placed no break in time.
+        placement is proven optimal within its choices (within 0.1 %). ``None``
+        (logged) when HiGHS found no placement in time.
     """
-    if settings.workers < 2:
-        whole_deadline = time.monotonic() + max((deadline - time.monotonic()) / 2, 2.0)
-        whole = _BreakModel(problem, settings, shifts).whole_week(whole_deadline)
-        if whole is not None:
-            return whole[1:]
-        days = _BreakModel(problem, settings, shifts).day_by_day(hint, deadline)
-        return None if days is None else days[1:]
-    found: list[_Placement | None] = [None, None]
-    proven = threading.Event()
+    near = NEAR_PLAN_MINUTES // problem.slot_minutes
 
-    def run(which: int) -> None:
+    def place(restricted: bool, until: float) -> _Placement | None:
         model = _BreakModel(problem, settings, shifts)
-        if which == 1:
-            found[1] = model.day_by_day(hint, deadline, proven)
-            return
-        found[0] = model.whole_week(deadline)
-        if found[0] is not None and found[0][3]:
-            proven.set()  # the days cannot do better: stop them
+        if restricted:
+            model.near(hint, near)
+        return model.solve(until, "near the plan" if restricted else "whole week")
 
-    helper = threading.Thread(target=run, args=(1,), name="break-days", daemon=True)
-    helper.start()
-    run(0)
-    helper.join()
+    found: list[_Placement | None]
+    if settings.workers >= 2:
+        found = [None, None]
+
+        def run(restricted: bool) -> None:
+            found[1 if restricted else 0] = place(restricted, deadline)
+
+        helper = threading.Thread(target=run, args=(True,), name="breaks", daemon=True)
+        helper.start()
+        run(False)
+        helper.join()
+    else:
+        first = place(True, time.monotonic() + (deadline - time.monotonic()) / 2)
+        found = [first]
+        if first is None or not first[3]:
+            found.append(place(False, deadline))
     placements = [f for f in found if f is not None]
     if not placements:
         return None
     best = min(placements, key=lambda f: f[0])
-    logger.info(
-        "break placement: whole week %s, day by day %s; kept %.0f",
-        "none" if found[0] is None else f"{found[0][0]:.0f}",
-        "none" if found[1] is None else f"{found[1][0]:.0f}",
-        best[0],
-    )
     return best[1:]
 
 
 #: A break placement: HiGHS's objective (cents), the break starts, the allocation
 #: and day-pattern values by name, and whether it is proven optimal.
 _Placement = tuple[float, dict[tuple[str, int, int], int], dict[str, int], bool]
+#: How far from its planned start a break may move in the placement near the plan.
+NEAR_PLAN_MINUTES = 60
 
 
 class _BreakModel:
@@ -857,70 +854,35 @@ class _BreakModel:
         self.choice = choice
         self.allocated = [*master.y.values(), *master.patterns.values()]
 
-    def whole_week(self, deadline: float) -> _Placement | None:
-        """Every break of the week placed at once."""
-        whole = solve_mip(self.model, max(deadline - time.monotonic(), 2.0))
-        if whole is None:
-            logger.info("break placement: HiGHS found no whole week in time")
+    def near(self, hint: Mapping[tuple[str, int, int], int], slots: int) -> None:
+        """Keep each planned break within ``slots`` of its planned start."""
+        for which, options in self.choice.items():
+            planned = hint.get(which)
+            if planned is None:
+                continue
+            for o, z in options.items():
+                if abs(o - planned) > slots:
+                    z.upper_bound = 0
+
+    def solve(self, deadline: float, label: str) -> _Placement | None:
+        """The placement HiGHS finds by ``deadline`` (at least 2 s), or ``None``."""
+        solved = solve_mip(self.model, max(deadline - time.monotonic(), 2.0))
+        if solved is None:
+            logger.info("break placement (%s): HiGHS found none in time", label)
             return None
-        solver, optimal = whole
+        solver, optimal = solved
         placed = {
             which: next(o for o, z in options.items() if solver.value(z) > 0.5)
             for which, options in self.choice.items()
         }
         allocation = {v.name: round(solver.value(v)) for v in self.allocated}
+        logger.info(
+            "break placement (%s): %.0f%s",
+            label,
+            solver.objective_value,
+            ", proven" if optimal else "",
+        )
         return solver.objective_value, placed, allocation, optimal
-
-    def day_by_day(
-        self,
-        hint: Mapping[tuple[str, int, int], int],
-        deadline: float,
-        stop: threading.Event | None = None,
-    ) -> _Placement | None:
-        """One day's breaks re-placed at a time from ``hint``, the rest held
-        (until ``deadline``, a round that improves nothing, or ``stop``)."""
-        choice = self.choice
-        current = {
-            which: hint.get(which, next(iter(options)))
-            for which, options in choice.items()
-        }
-        days = sorted({d for _, d, _ in choice})
-        objective = float("inf")
-        allocation: dict[str, int] = {}
-        while time.monotonic() < deadline:
-            round_start = objective
-            for day in days:
-                left = deadline - time.monotonic()
-                if left < 0.5 or (stop is not None and stop.is_set()):
-                    break
-                for (a, d, rule), options in choice.items():
-                    for o, z in options.items():
-                        if d == day:
-                            z.lower_bound, z.upper_bound = 0, 1
-                        else:
-                            z.lower_bound = z.upper_bound = float(
-                                o == current[a, d, rule]
-                            )
-                solved = solve_mip(self.model, max(left / 2, 0.5))
-                if solved is None:
-                    continue
-                solver = solved[0]
-                if solver.objective_value < objective - 0.5:
-                    objective = solver.objective_value
-                    allocation = {
-                        v.name: round(solver.value(v)) for v in self.allocated
-                    }
-                    for which, options in choice.items():
-                        if which[1] == day:
-                            current[which] = next(
-                                o for o, z in options.items() if solver.value(z) > 0.5
-                            )
-            if objective >= round_start - 0.5 or (stop is not None and stop.is_set()):
-                break
-        if not allocation:
-            logger.info("break placement: HiGHS improved no day in time")
-            return None
-        return objective, current, allocation, False
 
 
 def _channels(

@@ -157,8 +157,8 @@ def test_clashing_planned_breaks_are_staggered_with_any_workers(
     clashing_breaks: tuple[Any, dict[tuple[str, int], int], dict[Any, int]],
     workers: int,
 ) -> None:
-    """Whether the whole week and the days run one after the other or at once,
-    the three breaks of each agent never overlap: six break slots, one each."""
+    """Whether the whole week and the week near the plan are placed one after
+    the other or at once, no two breaks overlap: six break slots, one each."""
     problem, shifts, hint = clashing_breaks
     settings = SolveSettings(mode="interval", time_limit_s=5.0, workers=workers)
     placed = _mip_breaks(problem, settings, shifts, hint, time.monotonic() + 5)
@@ -176,21 +176,37 @@ def test_clashing_planned_breaks_are_staggered_with_any_workers(
     assert sorted(away.values()) == [1] * 6
 
 
-def test_day_by_day_placement_reaches_the_whole_weeks_optimum(
+def test_breaks_kept_near_the_plan_reach_the_whole_weeks_optimum(
     clashing_breaks: tuple[Any, dict[tuple[str, int], int], dict[Any, int]],
 ) -> None:
-    """From the clashing plan, re-placing Monday's breaks reaches the optimum the
-    whole week proves: pay 2 x 7.5 h x 20.00 and six slots one agent short
-    (30.00 each), 48,000 cents."""
+    """From the clashing plan, breaks kept within two slots (an hour) of their
+    planned starts reach the optimum of the whole week: pay 2 x 7.5 h x 20.00
+    and six slots one agent short (30.00 each), 48,000 cents."""
     problem, shifts, hint = clashing_breaks
     deadline = time.monotonic() + 5
-    whole = _BreakModel(problem, FAST, shifts).whole_week(deadline)
-    days = _BreakModel(problem, FAST, shifts).day_by_day(hint, deadline)
+    whole = _BreakModel(problem, FAST, shifts).solve(deadline, "whole week")
+    near = _BreakModel(problem, FAST, shifts)
+    near.near(hint, 2)
+    close = near.solve(deadline, "near the plan")
     assert whole is not None
-    assert days is not None
-    assert whole[0] == days[0] == 48_000
+    assert close is not None
+    assert whole[0] == close[0] == 48_000
     assert whole[3]
-    assert not days[3]
+    assert close[3]
+
+
+def test_breaks_held_at_the_plan_pay_for_the_clash(
+    clashing_breaks: tuple[Any, dict[tuple[str, int], int], dict[Any, int]],
+) -> None:
+    """Held exactly where planned, both agents are away in the same three slots:
+    two short there (30.00 + 60.00 a slot) on top of the pay, 57,000 cents."""
+    problem, shifts, hint = clashing_breaks
+    held = _BreakModel(problem, FAST, shifts)
+    held.near(hint, 0)
+    placed = held.solve(time.monotonic() + 5, "as planned")
+    assert placed is not None
+    assert placed[0] == 2 * 7.5 * 2000 + 3 * SLOT_HOURS * (6000 + 12000) == 57_000
+    assert placed[1] == hint
 
 
 # ------------------------------------------------------ a small week
