@@ -13,10 +13,10 @@
    (:mod:`scheduler.roster.construct`) that CP-SAT checks and improves
    (:mod:`scheduler.roster.assign`).
 4. HiGHS places every agent's breaks together with the channel allocation (the
-   whole week, and near the planned breaks) and that roster is priced; unless HiGHS proved its placement optimal, the breaks
-   placed first deadline first from the plan
-   (:mod:`scheduler.roster.break_placement`) are priced too, and the cheaper
-   placement is kept.
+   whole week, and near the planned breaks) and that roster is priced; unless
+   HiGHS proved its placement optimal, the breaks placed first deadline first
+   from the plan (:mod:`scheduler.roster.break_placement`) are priced too, and
+   the cheaper placement is kept.
 5. The roster of named agents is priced exactly (:func:`price_counts`): the
    staffing model with every shift, break and day-pattern count fixed to the
    roster's, its channel allocation by HiGHS, its price by CP-SAT. That price plus
