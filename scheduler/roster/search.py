@@ -349,7 +349,7 @@ def window_search(
 
 
 class _Neighbourhoods:
-    """One worker's copy of the staffing model, its counts by group and day."""
+    """The staffing model as a MIP for the search, its counts by group and day."""
 
     def __init__(
         self,
