@@ -12,11 +12,12 @@
 3. Each group's planned shifts go to named agents: a constructed week
    (:mod:`scheduler.roster.construct`) that CP-SAT checks and improves
    (:mod:`scheduler.roster.assign`).
-4. HiGHS places every agent's breaks together with the channel allocation (the
-   whole week, and near the planned breaks) and that roster is priced; unless
-   HiGHS proved its placement optimal, the breaks placed first deadline first
-   from the plan (:mod:`scheduler.roster.break_placement`) are priced too, and
-   the cheaper placement is kept.
+4. HiGHS places every agent's breaks together with the channel allocation (from
+   its LP relaxation, and for the whole week) and that roster is priced; unless
+   HiGHS proved its placement optimal, the LP's placement rounded (or the breaks
+   placed first deadline first from the plan,
+   :mod:`scheduler.roster.break_placement`) is priced too, and the cheaper
+   placement is kept.
 5. The roster of named agents is priced exactly (:func:`price_counts`): the
    staffing model with every shift, break and day-pattern count fixed to the
    roster's, its channel allocation by HiGHS, its price by CP-SAT. That price plus
@@ -142,8 +143,8 @@ class SolveSettings:
         Wall-clock seconds for the whole solve.
     workers : int
         Threads: CP-SAT's search workers; with two or more, the final phase
-        places breaks for the whole week and near their planned starts at once
-        (HiGHS solves single-threaded).
+        places breaks from the LP and for the whole week at once (HiGHS solves
+        single-threaded).
     seed : int
         Random seed, for repeatable results.
     relative_gap : float
@@ -701,7 +702,7 @@ def _final(
     problem: RosterProblem,
     settings: SolveSettings,
     shifts: Mapping[tuple[str, int], int],
-    hint: Mapping[tuple[str, int, int], int],
+    planned: Mapping[tuple[str, int, int], int],
     time_limit_s: float,
     pricing_s: float,
 ) -> tuple[_Final, dict[tuple[str, int, int], int], dict[tuple[str, int], str]]:
@@ -711,14 +712,14 @@ def _final(
     with the channel allocation (:func:`_mip_breaks`), in the time left less one
     and a half pricings (``pricing_s``: what pricing a first plan took), and that
     roster is priced with HiGHS's allocation. Unless HiGHS proved its placement
-    optimal, the planned breaks (``hint``, placed earliest deadline first from
-    the staffing model's break counts) are priced too and the cheaper kept.
-    (Pricing the planned breaks first and solving the allocation again for
-    HiGHS's placement left HiGHS 11 s of M's 30 s: roster 113.6k EUR, against
-    105.4k EUR with the time for HiGHS.)
+    optimal, the LP relaxation's placement rounded (or, without it, the
+    ``planned`` breaks, placed earliest deadline first from the staffing model's
+    break counts) is priced too and the cheaper kept. (Pricing the planned breaks
+    first and solving the allocation again for HiGHS's placement left HiGHS 11 s
+    of M's 30 s: roster 113.6k EUR, against 105.4k EUR with the time for HiGHS.)
     """
     began = time.monotonic()
-    # Room for pricing HiGHS's placement and, should it not be proven, the plan's.
+    # Room for pricing HiGHS's placement and, should it not be proven, another.
     deadline = began + time_limit_s - 1.5 * pricing_s
     # The cheaper placement's price, breaks and the priced model it came from; the
     # channels are given once, to the placement kept.
@@ -727,22 +728,24 @@ def _final(
         | None
     ) = None
     proven = False
+    fallback = dict(planned)
     if deadline - time.monotonic() >= 2.0:
-        placed = _mip_breaks(problem, settings, shifts, hint, deadline)
+        placed, rounded = _mip_breaks(problem, settings, shifts, deadline)
+        fallback = rounded or fallback
         if placed is not None:
-            breaks, allocation, proven = placed
+            _, breaks, allocation, proven = placed
             price, master, _, solver = price_counts(
                 problem, settings, counts_of(problem, shifts, breaks), allocation
             )
             best = (price, breaks, master, solver)
-    if best is None or not (proven or best[1] == hint):
+    if best is None or not (proven or best[1] == fallback):
         price, master, _, solver = price_counts(
-            problem, settings, counts_of(problem, shifts, hint)
+            problem, settings, counts_of(problem, shifts, fallback)
         )
         if best is None or price.objective < best[0].objective:
             if best is not None:
-                logger.info("break placement kept as planned")
-            best = (price, dict(hint), master, solver)
+                logger.info("break placement: the rounded or planned one kept")
+            best = (price, fallback, master, solver)
     price, breaks, master, solver = best
     return price, breaks, _channels(problem, master, solver, shifts, breaks)
 
@@ -751,22 +754,24 @@ def _mip_breaks(
     problem: RosterProblem,
     settings: SolveSettings,
     shifts: Mapping[tuple[str, int], int],
-    hint: Mapping[tuple[str, int, int], int],
     deadline: float,
-) -> tuple[dict[tuple[str, int, int], int], dict[str, int], bool] | None:
+) -> tuple[_Placement | None, dict[tuple[str, int, int], int] | None]:
     """Each agent's break starts, chosen with the allocation by HiGHS's MIP solver.
 
     The staffing model with the roster's shift counts fixed, and each agent's
     break of each rule a choice of start within its window (a locked break kept),
-    the group's break counts being the sums of those choices. HiGHS may find no
-    placement for the whole week in time (on the M benchmark centre: proven in
-    4-6 s on most rosters, on one none in 10 s and 101.3k EUR proven in 13.7 s),
-    so the same week with each break within :data:`NEAR_PLAN_MINUTES` of its
-    planned start (``hint``) is solved too: a smaller MIP (that roster: 101.4k
-    EUR proven in 4.9 s; one day's breaks re-placed at a time instead reached
-    104.7k in 10 s). With two workers both run at once until the deadline and
-    the cheaper is kept; with one, the placement near the plan has half the
-    time and the whole week the rest, unless the first was proven.
+    the group's break counts being the sums of those choices
+    (:class:`_BreakModel`). HiGHS may find no placement of the whole week in time
+    (M benchmark centre: proven in 4-6 s on most rosters, on some none in 10 s),
+    yet its LP relaxation takes 2-3 s and places most breaks whole (865 of M's
+    1,013 on one roster, 101.2k EUR). So the LP is solved, its whole breaks held
+    where it put them, and HiGHS places the rest with the allocation (that
+    roster: 101.3k EUR proven in 3.5 s, and 101.3-101.7k in 3.4-9.2 s on three
+    others); the LP's placement rounded (each break where most of it is) is a
+    placement too, priced when no MIP's is proven (101.4-102.0k, against
+    105.4-105.6k for the planned breaks). With two workers the whole week is
+    placed on the other core meanwhile, until the deadline, and the cheaper MIP
+    placement is kept.
 
     Parameters
     ----------
@@ -775,48 +780,42 @@ def _mip_breaks(
 
     Returns
     -------
-    tuple of (dict, dict, bool) or None
-        ``(agent_id, day, rule) -> offset`` in slots from the shift's start; the
-        value of each allocation and day-pattern variable by name; whether the
-        placement is proven optimal within its choices (within 0.1 %). ``None``
-        (logged) when HiGHS found no placement in time.
+    tuple of (_Placement or None, dict or None)
+        The cheaper MIP placement (``None``, logged, when HiGHS found none in
+        time), and the LP's placement rounded (``None`` when the LP was not
+        solved in time): ``(agent_id, day, rule) -> offset`` in slots from the
+        shift's start.
     """
-    near = NEAR_PLAN_MINUTES // problem.slot_minutes
+    whole: list[_Placement | None] = [None]
 
-    def place(restricted: bool, until: float) -> _Placement | None:
-        model = _BreakModel(problem, settings, shifts)
-        if restricted:
-            model.near(hint, near)
-        return model.solve(until, "near the plan" if restricted else "whole week")
+    def run() -> None:
+        whole[0] = _BreakModel(problem, settings, shifts).solve(deadline, "whole week")
 
-    found: list[_Placement | None]
+    helper = None
     if settings.workers >= 2:
-        found = [None, None]
-
-        def run(restricted: bool) -> None:
-            found[1 if restricted else 0] = place(restricted, deadline)
-
-        helper = threading.Thread(target=run, args=(True,), name="breaks", daemon=True)
+        helper = threading.Thread(target=run, name="breaks", daemon=True)
         helper.start()
-        run(False)
+    model = _BreakModel(problem, settings, shifts)
+    shares = model.relax(deadline)
+    rounded = None
+    from_lp = None
+    if shares is not None:
+        rounded = {which: max(s, key=lambda o: s[o]) for which, s in shares.items()}
+        model.hold_whole(shares)
+        from_lp = model.solve(deadline, "from the LP")
+    if helper is not None:
         helper.join()
-    else:
-        first = place(True, time.monotonic() + (deadline - time.monotonic()) / 2)
-        found = [first]
-        if first is None or not first[3]:
-            found.append(place(False, deadline))
-    placements = [f for f in found if f is not None]
+    placements = [f for f in (whole[0], from_lp) if f is not None]
     if not placements:
-        return None
-    best = min(placements, key=lambda f: f[0])
-    return best[1:]
+        return None, rounded
+    return min(placements, key=lambda f: f[0]), rounded
 
 
 #: A break placement: HiGHS's objective (cents), the break starts, the allocation
 #: and day-pattern values by name, and whether it is proven optimal.
 _Placement = tuple[float, dict[tuple[str, int, int], int], dict[str, int], bool]
-#: How far from its planned start a break may move in the placement near the plan.
-NEAR_PLAN_MINUTES = 60
+#: An LP relaxation's share of each break at each of its starts.
+_Shares = dict[tuple[str, int, int], dict[int, float]]
 
 
 class _BreakModel:
@@ -854,15 +853,35 @@ class _BreakModel:
         self.choice = choice
         self.allocated = [*master.y.values(), *master.patterns.values()]
 
-    def near(self, hint: Mapping[tuple[str, int, int], int], slots: int) -> None:
-        """Keep each planned break within ``slots`` of its planned start."""
+    def relax(self, deadline: float) -> _Shares | None:
+        """The LP relaxation's breaks, or ``None`` (logged) if not solved in time."""
+        model = self.model
+        integral = [
+            v
+            for v in (model.var_from_index(i) for i in range(model.num_variables))
+            if v.is_integral
+        ]
+        for v in integral:
+            v.is_integral = False
+        try:
+            solver = solve_linear(model, deadline - time.monotonic())
+        finally:
+            for v in integral:
+                v.is_integral = True
+        if solver is None:
+            logger.info("break placement: its LP relaxation was not solved in time")
+            return None
+        return {
+            which: {o: float(solver.value(z)) for o, z in options.items()}
+            for which, options in self.choice.items()
+        }
+
+    def hold_whole(self, shares: _Shares) -> None:
+        """Keep each break the LP placed whole at its start; the rest stay free."""
         for which, options in self.choice.items():
-            planned = hint.get(which)
-            if planned is None:
-                continue
             for o, z in options.items():
-                if abs(o - planned) > slots:
-                    z.upper_bound = 0
+                if shares[which][o] > 1 - 1e-6:
+                    z.lower_bound = 1
 
     def solve(self, deadline: float, label: str) -> _Placement | None:
         """The placement HiGHS finds by ``deadline`` (at least 2 s), or ``None``."""

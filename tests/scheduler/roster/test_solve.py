@@ -158,51 +158,57 @@ def test_clashing_planned_breaks_are_staggered_with_any_workers(
     clashing_breaks: tuple[Any, dict[tuple[str, int], int], dict[Any, int]],
     workers: int,
 ) -> None:
-    """Whether the whole week and the week near the plan are placed one after
-    the other or at once, no two breaks overlap: six break slots, one each."""
-    problem, shifts, hint = clashing_breaks
+    """Whether the breaks are placed from the LP alone or also for the whole week
+    at once, no two breaks overlap: six break slots, one each (pay 2 x 7.5 h x
+    20.00 and those six slots one agent short at 30.00, 48,000 cents)."""
+    problem, shifts, _ = clashing_breaks
     settings = SolveSettings(mode="interval", time_limit_s=5.0, workers=workers)
-    placed = _mip_breaks(problem, settings, shifts, hint, time.monotonic() + 5)
+    placed, rounded = _mip_breaks(problem, settings, shifts, time.monotonic() + 5)
     assert placed is not None
-    breaks, _, proven = placed
+    assert rounded is not None
+    _, breaks, _, proven = placed
     assert proven
     present = present_slots(problem, shifts, breaks)
     first, end = problem.shift_span(0, shifts["A1", 0])
     working = [sum(t in slots for slots in present.values()) for t in range(first, end)]
     assert sorted(working) == [1] * 6 + [2] * 10
+    # The LP's own placement, rounded, is as good here: 48,000 cents priced.
+    price, *_ = price_counts(problem, settings, counts_of(problem, shifts, rounded))
+    assert price.objective == 48_000
 
 
-def test_breaks_kept_near_the_plan_reach_the_whole_weeks_optimum(
+def test_breaks_placed_from_the_lp_reach_the_whole_weeks_optimum(
     clashing_breaks: tuple[Any, dict[tuple[str, int], int], dict[Any, int]],
 ) -> None:
-    """From the clashing plan, breaks kept within two slots (an hour) of their
-    planned starts reach the optimum of the whole week: pay 2 x 7.5 h x 20.00
-    and six slots one agent short (30.00 each), 48,000 cents."""
-    problem, shifts, hint = clashing_breaks
+    """Breaks the LP relaxation places whole held there, HiGHS places the rest:
+    the whole week's optimum, pay 2 x 7.5 h x 20.00 and six slots one agent short
+    (30.00 each), 48,000 cents; the LP's own objective is no higher."""
+    problem, shifts, _ = clashing_breaks
     deadline = time.monotonic() + 5
     whole = _BreakModel(problem, FAST, shifts).solve(deadline, "whole week")
-    near = _BreakModel(problem, FAST, shifts)
-    near.near(hint, 2)
-    close = near.solve(deadline, "near the plan")
+    model = _BreakModel(problem, FAST, shifts)
+    shares = model.relax(deadline)
+    assert shares is not None
+    # Each break's shares over its starts sum to one whole break.
+    assert all(abs(sum(s.values()) - 1) < 1e-6 for s in shares.values())
+    model.hold_whole(shares)
+    from_lp = model.solve(deadline, "from the LP")
     assert whole is not None
-    assert close is not None
-    assert whole[0] == close[0] == 48_000
+    assert from_lp is not None
+    assert whole[0] == from_lp[0] == 48_000
     assert whole[3]
-    assert close[3]
+    assert from_lp[3]
 
 
 def test_breaks_held_at_the_plan_pay_for_the_clash(
     clashing_breaks: tuple[Any, dict[tuple[str, int], int], dict[Any, int]],
 ) -> None:
-    """Held exactly where planned, both agents are away in the same three slots:
-    two short there (30.00 + 60.00 a slot) on top of the pay, 57,000 cents."""
+    """Priced where planned, both agents are away in the same three slots: two
+    short there (30.00 + 60.00 a slot) on top of the pay, 57,000 cents."""
     problem, shifts, hint = clashing_breaks
-    held = _BreakModel(problem, FAST, shifts)
-    held.near(hint, 0)
-    placed = held.solve(time.monotonic() + 5, "as planned")
-    assert placed is not None
-    assert placed[0] == 2 * 7.5 * 2000 + 3 * SLOT_HOURS * (6000 + 12000) == 57_000
-    assert placed[1] == hint
+    price, *_ = price_counts(problem, FAST, counts_of(problem, shifts, hint))
+    assert price.objective == 2 * 7.5 * 2000 + 3 * SLOT_HOURS * (6000 + 12000)
+    assert price.objective == 57_000
 
 
 # ------------------------------------------------------ a small week
