@@ -40,11 +40,10 @@ from scheduler.roster.construct import (
     NEAR_MINUTES,
     construct_week,
     first_free_minute,
-    preferred_days,
     rest_slots,
 )
 from scheduler.roster.master import Penalty
-from scheduler.roster.problem import AgentGroup, RosterProblem
+from scheduler.roster.problem import AgentGroup, RosterProblem, preferred_days
 from scheduler.roster.weights import Weights
 from scheduler.shifts import MINUTES_PER_DAY
 

@@ -34,7 +34,12 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
-from scheduler.roster.problem import AgentGroup, RosterProblem, day_pattern_ok
+from scheduler.roster.problem import (
+    AgentGroup,
+    RosterProblem,
+    day_pattern_ok,
+    preferred_days,
+)
 from scheduler.roster.weights import Weights
 from scheduler.shifts import MINUTES_PER_DAY
 
@@ -190,25 +195,6 @@ def _patterns_to_agents(
             )
     rows, cols = linear_sum_assignment(cost)
     return {g.agent_ids[i]: slots[j] for i, j in zip(rows, cols, strict=True)}
-
-
-def preferred_days(
-    problem: RosterProblem, g: AgentGroup
-) -> dict[str, tuple[set[int], set[int]]]:
-    """``agent -> (prefer_off days, prefer_on days)`` of the group, days 0-6."""
-    availability = problem.inputs.availability
-    out: dict[str, tuple[set[int], set[int]]] = {}
-    if availability is None:
-        return out
-    mine = availability.loc[availability["agent_id"].isin(g.agent_ids)]
-    for agent, date, kind in zip(
-        mine["agent_id"].astype(str), mine["date"], mine["kind"], strict=True
-    ):
-        d = (date - problem.inputs.week_start).days
-        if 0 <= d < 7 and kind in ("prefer_off", "prefer_on"):
-            off, on = out.setdefault(agent, (set(), set()))
-            (off if kind == "prefer_off" else on).add(d)
-    return out
 
 
 class _Rules:

@@ -32,6 +32,7 @@ bound on paid hours (:mod:`scheduler.roster.bound`).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 from collections import defaultdict
@@ -43,7 +44,12 @@ import numpy as np
 from ortools.linear_solver.python import model_builder as mb
 from ortools.sat.python import cp_model
 
-from scheduler.roster.problem import AgentGroup, RosterProblem, day_pattern_ok
+from scheduler.roster.problem import (
+    AgentGroup,
+    RosterProblem,
+    day_pattern_ok,
+    preferred_days,
+)
 from scheduler.roster.weights import DEFAULT_WEIGHTS, Weights
 from scheduler.shifts import BreakWindow
 
@@ -422,6 +428,8 @@ def _group_rules(
         backend.add(
             backend.sum(m.n[gi, d, s] for s in g.menus[d]) == backend.sum(working)
         )
+    if fixed is None or fixed.patterns is None:
+        _preferences(problem, m, gi, g, weights)
     paid = backend.weighted(
         [m.n[gi, d, s] for d in range(7) for s in g.menus[d]],
         [problem.templates[s].paid_slots for d in range(7) for s in g.menus[d]],
@@ -437,6 +445,59 @@ def _group_rules(
     backend.add(paid - over <= g.size * g.max_paid_slots)
     for name, v in (("contract.hours_short", short), ("contract.hours_over", over)):
         m.penalties.append(Penalty(name, g.key, "week", "agent-slots", price, v))
+
+
+def _preferences(
+    problem: RosterProblem, m: MasterModel, gi: int, g: AgentGroup, weights: Weights
+) -> None:
+    """The ``prefer_off`` and ``prefer_on`` days the group's planned days force.
+
+    Of the agents working day ``d``, at most ``size - off`` have no ``prefer_off``
+    for it (``off`` agents of the group have one), so at least ``working - (size
+    - off)`` of them work a day they preferred off; and at least ``on -
+    working`` of the ``on`` agents who prefer to work it do not. Every roster pays
+    at least these (the assignment prices each agent's,
+    :mod:`scheduler.roster.assign`), so the LP bound stays a bound, and the plan
+    sees them: on the M benchmark centre all four ``prefer_off`` days its rosters
+    paid for (120 EUR) were forced by a plan working every agent of the group
+    that day. Left out when the day patterns are fixed (a roster of named agents
+    being priced): the assignment prices that roster's own.
+    """
+    preferred = preferred_days(problem, g)
+    if not preferred:
+        return
+    backend = m.backend
+    for d in range(7):
+        off = sum(1 for days_off, _ in preferred.values() if d in days_off)
+        on = sum(1 for _, days_on in preferred.values() if d in days_on)
+        working = backend.sum(m.n[gi, d, s] for s in g.menus[d])
+        date = str(problem.inputs.week_start + dt.timedelta(days=d))
+        if off:
+            forced = backend.var(0, off, f"prefer_off_forced[{g.key},{d}]")
+            backend.add(forced >= working - (g.size - off))
+            m.penalties.append(
+                Penalty(
+                    "preference.prefer_off",
+                    g.key,
+                    date,
+                    "days",
+                    weights.prefer_off_cents,
+                    forced,
+                )
+            )
+        if on:
+            missed = backend.var(0, on, f"prefer_on_missed[{g.key},{d}]")
+            backend.add(missed >= on - working)
+            m.penalties.append(
+                Penalty(
+                    "preference.prefer_on",
+                    g.key,
+                    date,
+                    "days",
+                    weights.prefer_on_cents,
+                    missed,
+                )
+            )
 
 
 def _hours_pairing(

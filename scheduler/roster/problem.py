@@ -139,6 +139,25 @@ class AgentGroup:
         return len(self.agent_ids)
 
 
+def preferred_days(
+    problem: RosterProblem, g: AgentGroup
+) -> dict[str, tuple[set[int], set[int]]]:
+    """``agent -> (prefer_off days, prefer_on days)`` of the group, days 0-6."""
+    availability = problem.inputs.availability
+    out: dict[str, tuple[set[int], set[int]]] = {}
+    if availability is None:
+        return out
+    mine = availability.loc[availability["agent_id"].isin(g.agent_ids)]
+    for agent, date, kind in zip(
+        mine["agent_id"].astype(str), mine["date"], mine["kind"], strict=True
+    ):
+        d = (date - problem.inputs.week_start).days
+        if 0 <= d < 7 and kind in ("prefer_off", "prefer_on"):
+            off, on = out.setdefault(agent, (set(), set()))
+            (off if kind == "prefer_off" else on).add(d)
+    return out
+
+
 @dataclass(frozen=True)
 class RosterProblem:
     """Everything the optimiser needs, on the slot grid.

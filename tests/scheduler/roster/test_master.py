@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
+import pandas as pd
 import pytest
 from ortools.sat.python import cp_model
 
@@ -17,6 +19,7 @@ from tests.scheduler.roster.tiny import (
     EIGHT,
     EVERY_DAY,
     SLOT_HOURS,
+    WEEK_START,
     contract,
     phone,
     problem_of,
@@ -291,6 +294,45 @@ def test_the_lp_relaxation_does_not_pair_shifts() -> None:
         "day 0 (max hours)",
         "day 1 (max hours)",
     }
+
+
+def wished_week(*wishes: tuple[int, str]) -> RosterProblem:
+    """One agent of five 4 h mornings a week, with whole-day wishes ``(day, kind)``."""
+    centre = tiny_centre(
+        {"phone": phone(dict.fromkeys(EVERY_DAY, "08:00-12:00"))},
+        {"five": contract(20, 20, 5, 5, max_consecutive_days=5, max_weekend_days=2)},
+    )
+    availability = pd.DataFrame(
+        [("A1", WEEK_START + dt.timedelta(days=d), 0, 1440, k) for d, k in wishes],
+        columns=["agent_id", "date", "from", "to", "kind"],
+    )
+    requirements = compute_requirements(week_forecast("phone", {}), centre)
+    return problem_of(centre, staff(1, "five"), requirements, availability=availability)
+
+
+def test_a_plan_working_every_agent_on_a_wished_day_off_pays_for_it() -> None:
+    """Planned Monday to Friday, the one agent works their ``prefer_off`` Monday
+    and misses their ``prefer_on`` Saturday, whoever they are: 30.00 + 15.00."""
+    problem = wished_week((0, "prefer_off"), (5, "prefer_on"))
+    morning = template_at(problem, "08:00", 4)
+    n = {(0, d, morning): 1 for d in range(5)}
+    solved = solve_master(problem, fixed=Fixed(n, {}))
+    assert solved.amounts("preference.prefer_off") == {"2026-01-05": 1.0}
+    assert solved.amounts("preference.prefer_on") == {"2026-01-10": 1.0}
+    assert solved.cost("preference.") == 3000 + 1500
+    # A roster of named agents (its day patterns fixed) leaves them to the
+    # assignment, which prices each agent's own.
+    roster = Fixed(n, {}, {(0, (0, 1, 2, 3, 4)): 1})
+    assert solve_master(problem, fixed=roster).cost("preference.") == 0
+
+
+def test_a_plan_leaving_a_wished_day_off_free_pays_nothing() -> None:
+    """Planned Tuesday to Saturday, the same wishes are kept: nothing to pay."""
+    problem = wished_week((0, "prefer_off"), (5, "prefer_on"))
+    morning = template_at(problem, "08:00", 4)
+    n = {(0, d, morning): 1 for d in range(1, 6)}
+    solved = solve_master(problem, fixed=Fixed(n, {}))
+    assert solved.cost("preference.") == 0
 
 
 def test_presence_is_working_agents_less_those_on_a_break() -> None:
