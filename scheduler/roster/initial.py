@@ -312,22 +312,32 @@ def default_breaks(
 
 
 def rounded_counts(
-    problem: RosterProblem, lp_n: Mapping[tuple[int, int, int], float]
+    problem: RosterProblem,
+    lp_n: Mapping[tuple[int, int, int], float],
+    lp_patterns: Mapping[tuple[int, tuple[int, ...]], float] | None = None,
 ) -> dict[tuple[int, int, int], int]:
     """Whole shift counts from the LP relaxation's, day by day and group by group.
 
-    Each group-day's shifts are taken in order of start (then end) and rounded
-    systematically: the running count of whole shifts is the LP's running count
-    rounded to the nearest (at most the group's available agents), so the day's
-    total is the LP's rounded and the whole shifts start when the LP's do, within
-    half a shift. (Rounding each template's count on its own lost coverage where
-    the LP spreads a shift over neighbouring starts.) Then each group's paid
-    hours are brought inside its contracts' range (:func:`_fit_hours`).
+    Each group's day patterns are rounded first (largest remainders, to the
+    group's size), and each day's number of shifts is then the number of agents
+    whose pattern has that day, so that the day counts are those of whole agents'
+    weeks. (Each day rounded on its own could ask for more working days than the
+    group's contracts allow: after a change of the LP's optimal vertex on the S
+    benchmark centre one agent's week had to break its contract, 10k EUR.) A
+    group-day's shifts are taken in order of start (then end) and rounded
+    systematically: the running count of whole shifts is the LP's running count,
+    scaled to the day's number, rounded to the nearest (at most the group's
+    available agents), so the whole shifts start when the LP's do, within half a
+    shift. (Rounding each template's count on its own lost coverage where the LP
+    spreads a shift over neighbouring starts.) Then each group's paid hours are
+    brought inside its contracts' range (:func:`_fit_hours`). Without the LP's
+    patterns, each day's number is the LP's rounded.
     """
     by_day: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
     for (g, d, s), x in lp_n.items():
         if x > 1e-9:
             by_day[g, d].append((s, x))
+    working = _working_days(problem, lp_patterns or {})
     counts: dict[tuple[int, int, int], int] = {}
     for (g, d), options in by_day.items():
         options.sort(
@@ -336,15 +346,36 @@ def rounded_counts(
                 problem.templates[o[0]].end_slot,
             )
         )
+        total = sum(x for _, x in options)
+        scale = working[g, d] / total if (g, d) in working else 1.0
         available = problem.groups[g].available[d]
         running, taken = 0.0, 0
         for s, x in options:
-            whole = min(int(np.floor(running + x + 0.5)) - taken, available - taken)
-            running += x
+            running += x * scale
+            whole = min(int(np.floor(running + 0.5)) - taken, available - taken)
             if whole > 0:
                 counts[g, d, s] = whole
                 taken += whole
     return _fit_hours(problem, counts, lp_n)
+
+
+def _working_days(
+    problem: RosterProblem, lp_patterns: Mapping[tuple[int, tuple[int, ...]], float]
+) -> dict[tuple[int, int], int]:
+    """``(group, day) -> agents`` working it, from the LP's day patterns rounded
+    to whole agents (largest remainders); groups without patterns are left out."""
+    by_group: dict[int, dict[tuple[int, ...], float]] = defaultdict(dict)
+    for (g, days), x in lp_patterns.items():
+        by_group[g][days] = x
+    out: dict[tuple[int, int], int] = defaultdict(int)
+    for g, shares in by_group.items():
+        whole = {p: int(np.floor(x + 1e-9)) for p, x in shares.items()}
+        short = problem.groups[g].size - sum(whole.values())
+        for p in sorted(shares, key=lambda p: whole[p] - shares[p])[: max(short, 0)]:
+            whole[p] += 1
+        for d in range(7):
+            out[g, d] = sum(c for p, c in whole.items() if d in p)
+    return dict(out)
 
 
 def _fit_hours(

@@ -31,7 +31,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.linear_solver.python import model_builder as mb
@@ -100,11 +100,14 @@ class LpSolution:
     b : dict
         ``(group, day, break rule, slot) -> agents`` starting that break
         (fractional).
+    patterns : dict
+        ``(group, days) -> agents`` working exactly those days (fractional).
     """
 
     objective: float
     n: dict[tuple[int, int, int], float]
     b: dict[tuple[int, int, int, int], float]
+    patterns: dict[tuple[int, tuple[int, ...]], float] = field(default_factory=dict)
 
 
 def linear_model(
@@ -208,7 +211,8 @@ def solve_lp(
         return LpSolution(float("-inf"), {}, {})
     n = {key: float(solver.value(v)) for key, v in master.n.items()}
     b = {key: float(solver.value(v)) for key, v in master.b.items()}
-    return LpSolution(float(solver.objective_value), n, b)
+    patterns = {key: float(solver.value(v)) for key, v in master.patterns.items()}
+    return LpSolution(float(solver.objective_value), n, b, patterns)
 
 
 def solve_linear(model: mb.Model, time_limit_s: float) -> mb.Solver | None:

@@ -539,7 +539,7 @@ def _first_counts(
         shifts = {k: v for k, v in hints.items() if k[0] in problem.agent_ids}
         starts.append(counts_of(problem, shifts, default_breaks(problem, shifts)))
     if lp.n:
-        counts = rounded_counts(problem, lp.n)
+        counts = rounded_counts(problem, lp.n, lp.patterns)
         # The LP's breaks may float away from the shifts that take them; with
         # the whole shifts fixed, an LP places them in their windows (S centre:
         # first plan 36.5k -> 32.4k EUR, for 1.2 s).

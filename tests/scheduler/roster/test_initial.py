@@ -67,6 +67,30 @@ def test_rounded_counts_keep_each_days_total_and_headcount(
     assert counts[0, 1, problem.groups[0].menus[1][0]] == 3
 
 
+def test_rounded_days_are_whole_agents_weeks_when_the_lp_gives_its_patterns(
+    problem: RosterProblem,
+) -> None:
+    """Eight part-timers of at most five days, spread by the LP evenly over the
+    six five-day weeks of Monday to Saturday (8/6 agents each, 6.67 a day):
+    rounded day by day that is 7 a day, 42 days where the agents have 40; from
+    the patterns rounded to whole agents (1 or 2 each), 40 days, each day's
+    count the agents whose week has it."""
+    g = problem.groups[1]
+    assert (g.size, g.contract.max_days) == (8, 5)
+    days = tuple(range(6))
+    weeks = [tuple(d for d in days if d != off) for off in days]
+    lp = {(1, d, g.menus[d][0]): 8 * 5 / 6 for d in days}
+    patterns = {(1, week): 8 / 6 for week in weeks}
+    by_day = rounded_counts(problem, lp)
+    assert sum(by_day.values()) == 42
+    counts = rounded_counts(problem, lp, patterns)
+    assert sum(counts.values()) == 40
+    # (The group's hours may then be fitted by other lengths, same days.)
+    per_day = [sum(c for (_, e, _), c in counts.items() if e == d) for d in days]
+    # Two of the six weeks got a second agent: their days have 7, the others 6.
+    assert sorted(per_day) == [6, 6, 7, 7, 7, 7]
+
+
 def test_rounded_shifts_start_where_the_lps_running_count_passes_each_half(
     problem: RosterProblem,
 ) -> None:
