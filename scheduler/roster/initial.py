@@ -14,7 +14,8 @@ first solution of a model with this many equalities. Three starts are built here
   it covers made the plan worse on the S and M benchmark centres, so the greedy
   counts whole shifts.)
 * :func:`rounded_counts` and :func:`rounded_breaks`, the LP relaxation's shift and
-  break counts rounded day by day, with each group's hours kept in its contracts.
+  break counts rounded day by day (each day to the agents whose rounded day
+  pattern has it), with each group's hours kept in its contracts.
 * :func:`allocation_hint`, the agents present in each slot put on channels by the
   same measure of worth.
 """
