@@ -25,7 +25,8 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -370,13 +371,23 @@ def _working_days(
         by_group[g][days] = x
     out: dict[tuple[int, int], int] = defaultdict(int)
     for g, shares in by_group.items():
-        whole = {p: int(np.floor(x + 1e-9)) for p, x in shares.items()}
-        short = problem.groups[g].size - sum(whole.values())
-        for p in sorted(shares, key=lambda p: whole[p] - shares[p])[: max(short, 0)]:
-            whole[p] += 1
+        whole = largest_remainder(shares, problem.groups[g].size)
         for d in range(7):
             out[g, d] = sum(c for p, c in whole.items() if d in p)
     return dict(out)
+
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+def largest_remainder(shares: Mapping[Key, float], total: int) -> dict[Key, int]:
+    """Whole numbers summing to ``total``, each the floor of its share or one more
+    (the largest remainders get the one more)."""
+    whole = {k: int(np.floor(v + 1e-9)) for k, v in shares.items()}
+    order = sorted(shares, key=lambda k: whole[k] - shares[k])
+    for k in order[: max(total - sum(whole.values()), 0)]:
+        whole[k] += 1
+    return whole
 
 
 def _fit_hours(

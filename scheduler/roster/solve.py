@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import threading
 import time
 from collections import defaultdict
@@ -59,6 +58,7 @@ from scheduler.roster.initial import (
     allocation_hint,
     default_breaks,
     initial_week,
+    largest_remainder,
     rounded_breaks,
     rounded_counts,
 )
@@ -685,17 +685,8 @@ def _mip_allocation(
         by_slot[g, t][v.name] = relaxed.value(v)
     out: dict[str, int] = {}
     for (g, t), shares in by_slot.items():
-        out |= _largest_remainder(shares, round(relaxed.value(master.present[g, t])))
+        out |= largest_remainder(shares, round(relaxed.value(master.present[g, t])))
     return out
-
-
-def _largest_remainder(shares: Mapping[str, float], total: int) -> dict[str, int]:
-    """Whole numbers summing to ``total``, each the floor of its share or one more."""
-    whole = {k: math.floor(v + 1e-9) for k, v in shares.items()}
-    order = sorted(shares, key=lambda k: whole[k] - shares[k])
-    for k in order[: max(total - sum(whole.values()), 0)]:
-        whole[k] += 1
-    return whole
 
 
 def _final(
